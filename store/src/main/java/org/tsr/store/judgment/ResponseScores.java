@@ -1,0 +1,49 @@
+package org.tsr.store.judgment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/** Reads the per-response aggregate of judgments (the {@code response_score} view). */
+@Service
+public class ResponseScores {
+
+    private static final String COLUMNS =
+            "s.response_id, s.judge_generation_id, s.judgments, s.valid_judgments, s.mean_score, s.score_variance";
+
+    private final JdbcClient jdbc;
+
+    ResponseScores(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<ResponseScore> of(long responseId, long judgeGenerationId) {
+        return jdbc.sql("select " + COLUMNS + " from response_score s"
+                        + " where s.response_id = ? and s.judge_generation_id = ?")
+                .params(responseId, judgeGenerationId)
+                .query(ResponseScores::map)
+                .optional();
+    }
+
+    /** The scores, under one judge, of every response sampled in an iteration. */
+    public List<ResponseScore> ofIteration(long iterationId, long judgeGenerationId) {
+        return jdbc.sql("select " + COLUMNS + " from response_score s join response r on r.id = s.response_id"
+                        + " where r.iteration_id = ? and s.judge_generation_id = ? order by s.response_id")
+                .params(iterationId, judgeGenerationId)
+                .query(ResponseScores::map)
+                .list();
+    }
+
+    private static ResponseScore map(ResultSet rs, int row) throws SQLException {
+        return new ResponseScore(
+                rs.getLong("response_id"),
+                rs.getLong("judge_generation_id"),
+                rs.getInt("judgments"),
+                rs.getInt("valid_judgments"),
+                (Double) rs.getObject("mean_score"),
+                rs.getDouble("score_variance"));
+    }
+}

@@ -1,0 +1,8 @@
+package org.tsr.store.lineage;
+
+public enum CheckpointFormat {
+    /** A Hugging Face folder: config.json, model.safetensors (or shards), tokenizer files. */
+    HF_SAFETENSORS,
+    /** Served by an OpenAI-compatible inference server; the URI is its base URL and the model name. */
+    REMOTE_OPENAI
+}

@@ -1,0 +1,9 @@
+package org.tsr.store.lineage;
+
+import java.util.List;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface ModelGenerationRepository extends JpaRepository<ModelGeneration, Long> {
+
+    List<ModelGeneration> findByRunIdOrderById(Long runId);
+}

@@ -1,0 +1,9 @@
+package org.tsr.store.pair;
+
+import java.util.List;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface PreferencePairRepository extends JpaRepository<PreferencePair, Long> {
+
+    List<PreferencePair> findByIterationIdAndDatasetOrderByPromptId(Long iterationId, PairDataset dataset);
+}

@@ -1,0 +1,12 @@
+package org.tsr.store.response;
+
+import java.util.List;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface ResponseRepository extends JpaRepository<Response, Long> {
+
+    List<Response> findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(
+            Long iterationId, ResponsePurpose purpose);
+
+    long countByIterationId(Long iterationId);
+}

@@ -1,0 +1,114 @@
+package org.tsr.store.run;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Objects;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One SR or TSR experiment: iterations from a starting model generation, with its configuration as JSON. */
+@Entity
+@Table(name = "run")
+public class Run {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    private String name;
+
+    @Enumerated(EnumType.STRING)
+    private RunMethod method;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    private String configuration;
+
+    @Enumerated(EnumType.STRING)
+    private RunStatus status = RunStatus.PENDING;
+
+    private Long initialGenerationId;
+    private Instant createdAt = Instant.now();
+    private Instant updatedAt = createdAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+
+    protected Run() {}
+
+    public Run(String name, RunMethod method, Long initialGenerationId, String configurationJson) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.method = Objects.requireNonNull(method, "method");
+        this.initialGenerationId = initialGenerationId;
+        this.configuration = Objects.requireNonNull(configurationJson, "configurationJson");
+    }
+
+    public void start() {
+        status = RunStatus.RUNNING;
+        if (startedAt == null) {
+            startedAt = Instant.now();
+        }
+    }
+
+    public void pause() {
+        status = RunStatus.PAUSED;
+    }
+
+    public void finish(RunStatus outcome) {
+        if (outcome != RunStatus.SUCCEEDED && outcome != RunStatus.FAILED && outcome != RunStatus.CANCELLED) {
+            throw new IllegalArgumentException("a run finishes SUCCEEDED, FAILED or CANCELLED, not " + outcome);
+        }
+        status = outcome;
+        finishedAt = Instant.now();
+    }
+
+    @PreUpdate
+    void touch() {
+        updatedAt = Instant.now();
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public RunMethod getMethod() {
+        return method;
+    }
+
+    public String getConfiguration() {
+        return configuration;
+    }
+
+    public RunStatus getStatus() {
+        return status;
+    }
+
+    public Long getInitialGenerationId() {
+        return initialGenerationId;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public Instant getFinishedAt() {
+        return finishedAt;
+    }
+}

@@ -1,0 +1,26 @@
+package org.tsr.store.workqueue;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param lease how long a claim lasts without renewal; a worker renews it every third of this while it works
+ * @param retryBackoff how long a failed unit waits before it can be claimed again, doubled on each attempt
+ * @param maxRetryBackoff the cap on that wait
+ */
+@ConfigurationProperties("tsr.work-queue")
+public record WorkQueueProperties(
+        @DefaultValue("60s") Duration lease,
+        @DefaultValue("2s") Duration retryBackoff,
+        @DefaultValue("5m") Duration maxRetryBackoff) {
+
+    public WorkQueueProperties {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("tsr.work-queue.lease must be positive, got " + lease);
+        }
+        if (retryBackoff.isNegative() || maxRetryBackoff.isNegative()) {
+            throw new IllegalArgumentException("tsr.work-queue retry backoffs must not be negative");
+        }
+    }
+}

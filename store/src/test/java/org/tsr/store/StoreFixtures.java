@@ -1,0 +1,67 @@
+package org.tsr.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.tsr.store.lineage.CheckpointFormat;
+import org.tsr.store.lineage.GenerationKind;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.prompt.PromptSet;
+import org.tsr.store.prompt.PromptSetRepository;
+import org.tsr.store.prompt.PromptSplit;
+import org.tsr.store.run.Iteration;
+import org.tsr.store.run.IterationRepository;
+import org.tsr.store.run.Run;
+import org.tsr.store.run.RunMethod;
+import org.tsr.store.run.RunRepository;
+
+/** Builds the rows that tests of one table need from the tables before it. */
+@Component
+public class StoreFixtures {
+
+    private final ModelGenerationRepository generations;
+    private final RunRepository runs;
+    private final IterationRepository iterations;
+    private final PromptSetRepository promptSets;
+    private final PromptRepository prompts;
+
+    StoreFixtures(
+            ModelGenerationRepository generations,
+            RunRepository runs,
+            IterationRepository iterations,
+            PromptSetRepository promptSets,
+            PromptRepository prompts) {
+        this.generations = generations;
+        this.runs = runs;
+        this.iterations = iterations;
+        this.promptSets = promptSets;
+        this.prompts = prompts;
+    }
+
+    public ModelGeneration m0() {
+        return generations.save(ModelGeneration.imported(
+                "M0", GenerationKind.SFT, "file:///models/m0", CheckpointFormat.HF_SAFETENSORS));
+    }
+
+    public Run run(RunMethod method, ModelGeneration initial) {
+        return runs.save(new Run(method + " run", method, initial.getId(), "{\"iterations\": 2}"));
+    }
+
+    public Iteration iteration(Run run, int index, ModelGeneration policy) {
+        return iterations.save(new Iteration(run.getId(), index, policy.getId(), index));
+    }
+
+    public List<Prompt> prompts(int count) {
+        PromptSet set = promptSets.save(new PromptSet("set-" + UUID.randomUUID(), "test prompts"));
+        List<Prompt> created = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            created.add(
+                    prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, i, "prompt " + i, null, "test")));
+        }
+        return created;
+    }
+}

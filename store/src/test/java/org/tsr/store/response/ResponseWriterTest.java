@@ -1,0 +1,111 @@
+package org.tsr.store.response;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.tsr.store.StoreFixtures;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.run.Iteration;
+import org.tsr.store.run.RunMethod;
+
+@SpringBootTest
+class ResponseWriterTest {
+
+    @Autowired
+    ResponseWriter writer;
+
+    @Autowired
+    ResponseRepository responses;
+
+    @Autowired
+    StoreFixtures fixtures;
+
+    @Test
+    void retriedWriteOfTheSameSamplesAddsNoRows() {
+        ModelGeneration m0 = fixtures.m0();
+        Iteration iteration = fixtures.iteration(fixtures.run(RunMethod.TSR, m0), 0, m0);
+        List<Prompt> prompts = fixtures.prompts(3);
+        List<NewResponse> batch = new ArrayList<>();
+        for (Prompt prompt : prompts) {
+            for (int sample = 0; sample < 4; sample++) {
+                batch.add(new NewResponse(
+                        prompt.getId(),
+                        m0.getId(),
+                        iteration.getId(),
+                        ResponsePurpose.POLICY,
+                        sample,
+                        "answer " + sample,
+                        2,
+                        FinishReason.STOP));
+            }
+        }
+
+        assertThat(writer.saveAll(batch)).isEqualTo(12);
+        assertThat(writer.saveAll(batch)).isZero();
+        assertThat(responses.countByIterationId(iteration.getId())).isEqualTo(12);
+
+        // the same sample index under another purpose is a different response
+        NewResponse anchor = new NewResponse(
+                prompts.get(0).getId(),
+                m0.getId(),
+                iteration.getId(),
+                ResponsePurpose.ANCHOR,
+                0,
+                "anchor",
+                1,
+                FinishReason.LENGTH);
+        assertThat(writer.saveAll(List.of(anchor))).isEqualTo(1);
+        assertThat(responses.findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(
+                        iteration.getId(), ResponsePurpose.ANCHOR))
+                .singleElement()
+                .satisfies(stored -> {
+                    assertThat(stored.getText()).isEqualTo("anchor");
+                    assertThat(stored.getFinishReason()).isEqualTo(FinishReason.LENGTH);
+                    assertThat(stored.getGenerationId()).isEqualTo(m0.getId());
+                });
+    }
+
+    @Test
+    void responsesOutsideAnyIterationAreAlsoUniquePerSample() {
+        ModelGeneration m0 = fixtures.m0();
+        Prompt prompt = fixtures.prompts(1).get(0);
+        NewResponse direct =
+                new NewResponse(prompt.getId(), m0.getId(), null, ResponsePurpose.EVAL, 0, "x", 1, FinishReason.STOP);
+
+        assertThat(writer.saveAll(List.of(direct))).isEqualTo(1);
+        assertThat(writer.saveAll(List.of(direct))).isZero();
+    }
+
+    @Test
+    void writesLargeBatchesAcrossChunks() {
+        ModelGeneration m0 = fixtures.m0();
+        Iteration iteration = fixtures.iteration(fixtures.run(RunMethod.SR, m0), 0, m0);
+        List<Prompt> prompts = fixtures.prompts(2);
+        List<NewResponse> batch = new ArrayList<>();
+        for (int sample = 0; sample < 2_500; sample++) {
+            batch.add(new NewResponse(
+                    prompts.get(sample % 2).getId(),
+                    m0.getId(),
+                    iteration.getId(),
+                    ResponsePurpose.POLICY,
+                    sample,
+                    "text with 'quotes', \"double quotes\", a backslash \\ and {braces}",
+                    7,
+                    FinishReason.STOP));
+        }
+
+        assertThat(writer.saveAll(batch)).isEqualTo(2_500);
+        assertThat(responses.countByIterationId(iteration.getId())).isEqualTo(2_500);
+        assertThat(responses
+                        .findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(
+                                iteration.getId(), ResponsePurpose.POLICY)
+                        .get(0)
+                        .getText())
+                .isEqualTo("text with 'quotes', \"double quotes\", a backslash \\ and {braces}");
+    }
+}
