@@ -1,0 +1,129 @@
+package org.tsr.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import org.tsr.engine.checkpoint.CheckpointException;
+import org.tsr.engine.checkpoint.GenerationConfigFile;
+import org.tsr.engine.checkpoint.HfConfigFile;
+import org.tsr.engine.checkpoint.HfWeights;
+import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.ModelConfig;
+import org.tsr.engine.tokenizer.ChatTemplate;
+import org.tsr.engine.tokenizer.TextTokenizer;
+
+/**
+ * A model loaded from a Hugging Face model directory: the network, its tokenizer, chat template and
+ * end-of-sequence ids. Owns the native memory of its weights until closed.
+ */
+public final class LanguageModel implements AutoCloseable {
+
+    /** Tokenizer files copied along when a model is saved. */
+    private static final List<String> TOKENIZER_FILES = List.of(
+            TextTokenizer.TOKENIZER_FILE,
+            ChatTemplate.TOKENIZER_CONFIG_FILE,
+            "special_tokens_map.json",
+            "tokenizer.model");
+
+    private final Path sourceDir;
+    private final NDManager manager;
+    private final CausalLm network;
+    private final TextTokenizer tokenizer;
+    private final ChatTemplate chatTemplate;
+    private final GenerationConfigFile generationConfig;
+
+    private LanguageModel(
+            Path sourceDir,
+            NDManager manager,
+            CausalLm network,
+            TextTokenizer tokenizer,
+            ChatTemplate chatTemplate,
+            GenerationConfigFile generationConfig) {
+        this.sourceDir = sourceDir;
+        this.manager = manager;
+        this.network = network;
+        this.tokenizer = tokenizer;
+        this.chatTemplate = chatTemplate;
+        this.generationConfig = generationConfig;
+    }
+
+    public static LanguageModel load(Path dir, EngineOptions options) {
+        ModelConfig config = HfConfigFile.read(dir.resolve(HfConfigFile.FILE_NAME));
+        if (options.intraOpThreads() > 0) {
+            Engine.getEngine("PyTorch");
+            JniUtils.setNumThreads(options.intraOpThreads());
+        }
+        NDManager manager = NDManager.newBaseManager(options.djlDevice(), "PyTorch");
+        try {
+            CausalLm network = new CausalLm(config);
+            HfWeights.load(dir, network, manager);
+            TextTokenizer tokenizer = TextTokenizer.load(dir);
+            GenerationConfigFile generation =
+                    GenerationConfigFile.readOrDefault(dir, config.bosTokenId(), config.eosTokenId());
+            return new LanguageModel(
+                    dir, manager, network, tokenizer, ChatTemplate.load(dir).orElse(null), generation);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Writes config, generation config, float32 weights and the tokenizer files into {@code dir}. */
+    public void save(Path dir) {
+        save(dir, HfWeights.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    public void save(Path dir, long maxShardBytes) {
+        try {
+            Files.createDirectories(dir);
+            for (String name : TOKENIZER_FILES) {
+                Path source = sourceDir.resolve(name);
+                if (Files.exists(source) && !Files.isSameFile(sourceDir, dir)) {
+                    Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(dir, "cannot write model directory: " + e.getMessage(), e);
+        }
+        HfConfigFile.write(network.config(), dir.resolve(HfConfigFile.FILE_NAME));
+        generationConfig.write(dir);
+        HfWeights.save(network, dir, maxShardBytes);
+    }
+
+    public CausalLm network() {
+        return network;
+    }
+
+    public ModelConfig config() {
+        return network.config();
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Optional<ChatTemplate> chatTemplate() {
+        return Optional.ofNullable(chatTemplate);
+    }
+
+    public GenerationConfigFile generationConfig() {
+        return generationConfig;
+    }
+
+    /** The manager that owns the weights; per-call work should use a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}

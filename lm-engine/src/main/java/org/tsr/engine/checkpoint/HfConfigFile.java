@@ -1,0 +1,149 @@
+package org.tsr.engine.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tsr.engine.model.Architecture;
+import org.tsr.engine.model.ModelConfig;
+import org.tsr.engine.model.UnsupportedArchitectureException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Reads and writes the Hugging Face {@code config.json} of a Llama-family model. */
+public final class HfConfigFile {
+
+    public static final String FILE_NAME = "config.json";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private HfConfigFile() {}
+
+    public static ModelConfig read(Path file) {
+        JsonNode root = readJson(file);
+        JsonNode architectures = root.path("architectures");
+        if (!architectures.isArray() || architectures.isEmpty()) {
+            throw new CheckpointException(file, "no 'architectures' entry");
+        }
+        Architecture architecture;
+        try {
+            architecture = Architecture.fromClassName(architectures.get(0).asString());
+        } catch (UnsupportedArchitectureException e) {
+            throw new UnsupportedArchitectureException(file + ": " + e.getMessage());
+        }
+        rejectUnsupportedFeatures(file, root);
+        int hidden = requiredInt(file, root, "hidden_size");
+        int heads = requiredInt(file, root, "num_attention_heads");
+        boolean attentionBias = root.path("attention_bias").asBoolean(false);
+        boolean qkvBias = switch (architecture) {
+            case QWEN2 -> true;
+            case LLAMA -> attentionBias;
+            case MISTRAL -> false;
+        };
+        boolean outputBias = architecture == Architecture.LLAMA && attentionBias;
+        try {
+            return new ModelConfig(
+                    architecture,
+                    requiredInt(file, root, "vocab_size"),
+                    hidden,
+                    requiredInt(file, root, "intermediate_size"),
+                    requiredInt(file, root, "num_hidden_layers"),
+                    heads,
+                    root.path("num_key_value_heads").asInt(heads),
+                    root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : hidden / heads,
+                    root.path("max_position_embeddings").asInt(2048),
+                    root.path("rms_norm_eps").asDouble(1e-6),
+                    root.path("rope_theta").asDouble(10000.0),
+                    root.path("tie_word_embeddings").asBoolean(false),
+                    qkvBias,
+                    outputBias,
+                    firstInt(root.path("bos_token_id"), 1),
+                    firstInt(root.path("eos_token_id"), 2));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file, e.getMessage(), e);
+        }
+    }
+
+    public static void write(ModelConfig config, Path file) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putArray("architectures").add(config.architecture().className());
+        root.put("model_type", config.architecture().modelType());
+        root.put("vocab_size", config.vocabSize());
+        root.put("hidden_size", config.hiddenSize());
+        root.put("intermediate_size", config.intermediateSize());
+        root.put("num_hidden_layers", config.numHiddenLayers());
+        root.put("num_attention_heads", config.numAttentionHeads());
+        root.put("num_key_value_heads", config.numKeyValueHeads());
+        root.put("head_dim", config.headDim());
+        root.put("max_position_embeddings", config.maxPositionEmbeddings());
+        root.put("rms_norm_eps", config.rmsNormEps());
+        root.put("rope_theta", config.ropeTheta());
+        root.putNull("rope_scaling");
+        root.put("hidden_act", "silu");
+        root.put("tie_word_embeddings", config.tieWordEmbeddings());
+        if (config.architecture() == Architecture.LLAMA) {
+            root.put("attention_bias", config.qkvBias());
+            root.put("mlp_bias", false);
+        }
+        root.put("attention_dropout", 0.0);
+        root.put("initializer_range", 0.02);
+        root.put("bos_token_id", config.bosTokenId());
+        root.put("eos_token_id", config.eosTokenId());
+        root.put("torch_dtype", "float32");
+        root.put("use_cache", true);
+        writeJson(root, file);
+    }
+
+    static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new CheckpointException(file, "not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static void writeJson(JsonNode node, Path file) {
+        try {
+            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    static JsonMapper json() {
+        return JSON;
+    }
+
+    private static void rejectUnsupportedFeatures(Path file, JsonNode root) {
+        String activation = root.path("hidden_act").asString("silu");
+        if (!activation.equals("silu")) {
+            throw new UnsupportedArchitectureException(file + ": hidden_act '" + activation + "' is not supported");
+        }
+        if (root.hasNonNull("rope_scaling")) {
+            throw new UnsupportedArchitectureException(
+                    file + ": rope_scaling " + root.get("rope_scaling") + " is not supported");
+        }
+        if (root.path("mlp_bias").asBoolean(false)) {
+            throw new UnsupportedArchitectureException(file + ": mlp_bias is not supported");
+        }
+    }
+
+    private static int requiredInt(Path file, JsonNode root, String name) {
+        JsonNode node = root.get(name);
+        if (node == null || !node.isIntegralNumber()) {
+            throw new CheckpointException(file, "missing or non-integer '" + name + "'");
+        }
+        return node.asInt();
+    }
+
+    /** eos_token_id may be a single id or a list of ids. */
+    static int firstInt(JsonNode node, int fallback) {
+        if (node.isArray() && !node.isEmpty()) {
+            return node.get(0).asInt();
+        }
+        return node.isIntegralNumber() ? node.asInt() : fallback;
+    }
+}

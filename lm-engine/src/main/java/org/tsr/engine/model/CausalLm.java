@@ -1,0 +1,127 @@
+package org.tsr.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A Llama-family decoder-only language model as one DJL block, used unchanged for sampling, scoring and
+ * training. Parameters carry Hugging Face checkpoint names (see {@link #namedParameters()}).
+ *
+ * <p>Every op takes an activation (not a parameter) as its first operand, so results belong to the
+ * manager of the input ids and die with it: parameters' managers never collect intermediates.
+ */
+public final class CausalLm extends ParameterSlots {
+
+    private final ModelConfig config;
+    private final Parameter embedTokens;
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final RmsNorm finalNorm;
+    private final Parameter lmHead;
+    private final RotaryEmbedding rotary;
+    private final List<NamedParameter> namedParameters;
+
+    public CausalLm(ModelConfig config) {
+        this.config = config;
+        embedTokens =
+                declare("model.embed_tokens.weight", Parameter.Type.WEIGHT, config.vocabSize(), config.hiddenSize());
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            layers.add(addChildBlock("layer" + i, new DecoderLayer(config)));
+        }
+        finalNorm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        lmHead = config.tieWordEmbeddings()
+                ? null
+                : declare("lm_head.weight", Parameter.Type.WEIGHT, config.vocabSize(), config.hiddenSize());
+        rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+        List<NamedParameter> all = new ArrayList<>();
+        collect("", all);
+        namedParameters = Collections.unmodifiableList(all);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Every parameter under its checkpoint name, in checkpoint order; tied heads appear once. */
+    public List<NamedParameter> namedParameters() {
+        return namedParameters;
+    }
+
+    /**
+     * The last layer's hidden states after the final norm (what Hugging Face reports as the last hidden
+     * state), shaped (batch, time, hidden).
+     *
+     * @param inputIds (batch, time) int64; results are created in its manager
+     * @param attention positions and mask for these time slots (and the cached ones)
+     * @param cache the run's cache, extended by this call, or null for a standalone pass
+     */
+    public NDArray hiddenStates(NDArray inputIds, AttentionInputs attention, KvCache cache) {
+        NDArray x = inputIds.getNDArrayInternal()
+                .embedding(inputIds, embedTokens.getArray(), SparseFormat.DENSE)
+                .singletonOrThrow();
+        RotaryEmbedding.Angles rope = rotary.at(attention.positions());
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).apply(x, rope, attention.bias(), cache == null ? null : cache.layer(i));
+        }
+        return finalNorm.apply(x);
+    }
+
+    /** Projects hidden states (..., hidden) to vocabulary logits (..., vocab). */
+    public NDArray logits(NDArray hidden) {
+        Parameter head = lmHead == null ? embedTokens : lmHead;
+        return Linear.linear(hidden, head.getArray()).singletonOrThrow();
+    }
+
+    public KvCache newCache(ai.djl.ndarray.NDManager parent) {
+        return new KvCache(parent, layers.size());
+    }
+
+    @Override
+    void collect(String prefix, List<NamedParameter> into) {
+        into.add(new NamedParameter(
+                "model.embed_tokens.weight", embedTokens, ownSlots().get(0).shape()));
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).collect("model.layers." + i + ".", into);
+        }
+        finalNorm.collect("model.norm.", into);
+        if (lmHead != null) {
+            into.add(ownSlots().get(1));
+        }
+    }
+
+    /** DJL entry point: inputs are ids (batch, time) and optionally a 0/1 padding mask; output is logits. */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray ids = inputs.get(0);
+        int batch = (int) ids.getShape().get(0);
+        int time = (int) ids.getShape().get(1);
+        AttentionInputs attention;
+        if (inputs.size() > 1) {
+            long[] flat = inputs.get(1)
+                    .toType(ai.djl.ndarray.types.DataType.INT64, false)
+                    .toLongArray();
+            boolean[][] mask = new boolean[batch][time];
+            for (int i = 0; i < flat.length; i++) {
+                mask[i / time][i % time] = flat[i] != 0;
+            }
+            attention = AttentionInputs.of(ids.getManager(), mask, time);
+        } else {
+            attention = AttentionInputs.causal(ids.getManager(), batch, time);
+        }
+        return new NDList(logits(hiddenStates(ids, attention, null)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.vocabSize())};
+    }
+}

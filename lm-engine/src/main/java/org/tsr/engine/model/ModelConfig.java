@@ -1,0 +1,69 @@
+package org.tsr.engine.model;
+
+/**
+ * The hyperparameters of a Llama-family decoder, as named in a Hugging Face {@code config.json}.
+ *
+ * @param qkvBias whether q/k/v projections carry a bias (Qwen2 always, Llama when attention_bias)
+ * @param outputBias whether o_proj carries a bias (Llama's attention_bias covers o_proj too, Qwen2's does not)
+ */
+public record ModelConfig(
+        Architecture architecture,
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int numKeyValueHeads,
+        int headDim,
+        int maxPositionEmbeddings,
+        double rmsNormEps,
+        double ropeTheta,
+        boolean tieWordEmbeddings,
+        boolean qkvBias,
+        boolean outputBias,
+        int bosTokenId,
+        int eosTokenId) {
+
+    public ModelConfig {
+        requirePositive("vocab_size", vocabSize);
+        requirePositive("hidden_size", hiddenSize);
+        requirePositive("intermediate_size", intermediateSize);
+        requirePositive("num_hidden_layers", numHiddenLayers);
+        requirePositive("num_attention_heads", numAttentionHeads);
+        requirePositive("num_key_value_heads", numKeyValueHeads);
+        requirePositive("head_dim", headDim);
+        requirePositive("max_position_embeddings", maxPositionEmbeddings);
+        if (numAttentionHeads % numKeyValueHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numAttentionHeads
+                    + ") must be a multiple of num_key_value_heads (" + numKeyValueHeads + ")");
+        }
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
+        }
+    }
+
+    /** Query heads that share one key/value head. */
+    public int queriesPerKeyValueHead() {
+        return numAttentionHeads / numKeyValueHeads;
+    }
+
+    public long parameterCount() {
+        long attention = (long) hiddenSize * headDim * (numAttentionHeads * 2L + numKeyValueHeads * 2L);
+        if (qkvBias) {
+            attention += (long) headDim * (numAttentionHeads + 2L * numKeyValueHeads);
+        }
+        if (outputBias) {
+            attention += hiddenSize;
+        }
+        long mlp = 3L * hiddenSize * intermediateSize;
+        long norms = 2L * hiddenSize;
+        long embeddings = (long) vocabSize * hiddenSize * (tieWordEmbeddings ? 1 : 2);
+        return numHiddenLayers * (attention + mlp + norms) + hiddenSize + embeddings;
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+}

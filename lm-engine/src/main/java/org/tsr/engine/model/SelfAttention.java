@@ -1,0 +1,102 @@
+package org.tsr.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.List;
+
+/** Causal multi-head attention with grouped key/value heads and rotary positions. */
+final class SelfAttention extends ParameterSlots {
+
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final float scale;
+    private final Parameter q;
+    private final Parameter k;
+    private final Parameter v;
+    private final Parameter o;
+    private final Parameter qBias;
+    private final Parameter kBias;
+    private final Parameter vBias;
+    private final Parameter oBias;
+
+    SelfAttention(ModelConfig config) {
+        heads = config.numAttentionHeads();
+        kvHeads = config.numKeyValueHeads();
+        headDim = config.headDim();
+        scale = (float) (1.0 / Math.sqrt(headDim));
+        int hidden = config.hiddenSize();
+        q = declare("q_proj.weight", Parameter.Type.WEIGHT, (long) heads * headDim, hidden);
+        k = declare("k_proj.weight", Parameter.Type.WEIGHT, (long) kvHeads * headDim, hidden);
+        v = declare("v_proj.weight", Parameter.Type.WEIGHT, (long) kvHeads * headDim, hidden);
+        o = declare("o_proj.weight", Parameter.Type.WEIGHT, hidden, (long) heads * headDim);
+        boolean qkvBias = config.qkvBias();
+        qBias = qkvBias ? declare("q_proj.bias", Parameter.Type.BIAS, (long) heads * headDim) : null;
+        kBias = qkvBias ? declare("k_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null;
+        vBias = qkvBias ? declare("v_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null;
+        oBias = config.outputBias() ? declare("o_proj.bias", Parameter.Type.BIAS, hidden) : null;
+    }
+
+    /**
+     * @param x (batch, time, hidden)
+     * @param bias additive mask (batch, 1, time, keyTime); keyTime includes cached positions
+     * @param cache this layer's cache, or null to attend only within x
+     */
+    NDArray apply(NDArray x, RotaryEmbedding.Angles rope, NDArray bias, LayerCache cache) {
+        long batch = x.getShape().get(0);
+        long time = x.getShape().get(1);
+        NDArray queries = rope.apply(project(x, q, qBias, heads)).mul(scale);
+        NDArray keys = rope.apply(project(x, k, kBias, kvHeads));
+        NDArray values = project(x, v, vBias, kvHeads);
+        if (cache != null) {
+            NDArray[] history = cache.append(keys, values);
+            keys = history[0];
+            values = history[1];
+        }
+        long keyTime = keys.getShape().get(2);
+        // Query heads h = kv * group + i share kv head `kv`; folding the group into the time axis lets one
+        // batched matmul serve all of them without copying keys and values per query head.
+        long grouped = (long) (heads / kvHeads) * time;
+        NDArray scores = queries.reshape(batch, kvHeads, grouped, headDim)
+                .matMul(keys.transpose(0, 1, 3, 2))
+                .reshape(batch, heads, time, keyTime)
+                .add(bias);
+        NDArray context = scores.softmax(-1)
+                .reshape(batch, kvHeads, grouped, keyTime)
+                .matMul(values)
+                .reshape(batch, heads, time, headDim)
+                .transpose(0, 2, 1, 3)
+                .reshape(batch, time, (long) heads * headDim);
+        return Linear.linear(context, o.getArray(), oBias == null ? null : oBias.getArray())
+                .singletonOrThrow();
+    }
+
+    /** (batch, time, hidden) to (batch, heads, time, headDim). */
+    private NDArray project(NDArray x, Parameter weight, Parameter bias, int headCount) {
+        NDArray projected = Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray())
+                .singletonOrThrow();
+        Shape shape = x.getShape();
+        return projected.reshape(shape.get(0), shape.get(1), headCount, headDim).transpose(0, 2, 1, 3);
+    }
+
+    @Override
+    void collect(String prefix, List<NamedParameter> into) {
+        collectOwn(prefix, into);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("SelfAttention runs inside CausalLm.hiddenStates");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

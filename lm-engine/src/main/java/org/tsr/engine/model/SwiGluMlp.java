@@ -1,0 +1,47 @@
+package org.tsr.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.List;
+
+/** The Llama feed-forward block: down(silu(gate(x)) * up(x)). */
+final class SwiGluMlp extends ParameterSlots {
+
+    private final Parameter gate;
+    private final Parameter up;
+    private final Parameter down;
+
+    SwiGluMlp(int hidden, int intermediate) {
+        gate = declare("gate_proj.weight", Parameter.Type.WEIGHT, intermediate, hidden);
+        up = declare("up_proj.weight", Parameter.Type.WEIGHT, intermediate, hidden);
+        down = declare("down_proj.weight", Parameter.Type.WEIGHT, hidden, intermediate);
+    }
+
+    NDArray apply(NDArray x) {
+        NDArray g = Linear.linear(x, gate.getArray()).singletonOrThrow();
+        NDArray silu = g.mul(g.getNDArrayInternal().sigmoid());
+        NDArray u = Linear.linear(x, up.getArray()).singletonOrThrow();
+        return Linear.linear(silu.mul(u), down.getArray()).singletonOrThrow();
+    }
+
+    @Override
+    void collect(String prefix, List<NamedParameter> into) {
+        collectOwn(prefix, into);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(inputs.singletonOrThrow()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+}
