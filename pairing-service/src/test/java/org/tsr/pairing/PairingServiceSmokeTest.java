@@ -1,0 +1,7 @@
+package org.tsr.pairing;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.tsr.testkit.ServiceSmokeTest;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PairingServiceSmokeTest extends ServiceSmokeTest {}

@@ -1,0 +1,13 @@
+package org.tsr.trainer;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Trains the next model generation with SFT or DPO: claims TRAIN work units and registers the result in the lineage. */
+@SpringBootApplication
+public class TrainerServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(TrainerServiceApplication.class, args);
+    }
+}
