@@ -52,6 +52,11 @@ public final class TestModels {
     }
 
     public static Path write(Path dir, ModelConfig config, long seed) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         HfConfigFile.write(config, dir.resolve(HfConfigFile.FILE_NAME));
         new GenerationConfigFile(
                         config.bosTokenId(), List.of(config.eosTokenId()), VOCABULARY.id(CharacterVocabulary.PAD))

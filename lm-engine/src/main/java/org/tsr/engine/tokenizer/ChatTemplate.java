@@ -102,9 +102,18 @@ public final class ChatTemplate {
                 .toList();
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("chat template failed: "
-                    + errors.stream().map(TemplateError::getMessage).collect(Collectors.joining("; ")));
+                    + errors.stream().map(ChatTemplate::describe).collect(Collectors.joining("; ")));
         }
         return result.getOutput();
+    }
+
+    /** Jinjava wraps exceptions from template functions; the innermost message is the template's own. */
+    private static String describe(TemplateError error) {
+        Throwable cause = error.getException();
+        while (cause != null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause == null ? error.getMessage() : error.getMessage() + ": " + cause.getMessage();
     }
 
     /** Called by templates that reject a conversation, e.g. roles that do not alternate. */
