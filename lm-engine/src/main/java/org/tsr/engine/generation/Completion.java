@@ -1,0 +1,16 @@
+package org.tsr.engine.generation;
+
+/**
+ * One sampled completion.
+ *
+ * @param tokenIds the generated ids, without the end-of-sequence token that stopped it
+ * @param completionTokens tokens generated, the end-of-sequence token included
+ */
+public record Completion(
+        int promptIndex,
+        int sampleIndex,
+        String text,
+        long[] tokenIds,
+        FinishReason finishReason,
+        int promptTokens,
+        int completionTokens) {}

@@ -1,0 +1,99 @@
+package org.tsr.engine.generation;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Picks the next token from one row of logits: argmax at temperature 0, else a draw from the
+ * temperature-scaled distribution restricted to the top-k tokens and the top-p nucleus. Runs on the
+ * Java side so each sequence has its own seeded random stream.
+ */
+final class TokenChooser {
+
+    private final SamplingParams params;
+
+    TokenChooser(SamplingParams params) {
+        this.params = params;
+    }
+
+    int choose(float[] logits, int offset, int vocab, SplittableRandom random) {
+        if (params.isGreedy()) {
+            return argmax(logits, offset, vocab);
+        }
+        int[] candidates = params.topK() == 0 && params.topP() == 1
+                ? allTokensStartingWithTheBest(logits, offset, vocab)
+                : candidates(logits, offset, vocab);
+        double max = logits[offset + candidates[0]];
+        double[] weights = new double[candidates.length];
+        double total = 0;
+        for (int i = 0; i < candidates.length; i++) {
+            weights[i] = Math.exp((logits[offset + candidates[i]] - max) / params.temperature());
+            total += weights[i];
+        }
+        int kept = candidates.length;
+        if (params.topP() < 1) {
+            double mass = 0;
+            for (int i = 0; i < candidates.length; i++) {
+                mass += weights[i] / total;
+                if (mass >= params.topP()) {
+                    kept = i + 1;
+                    break;
+                }
+            }
+            total = 0;
+            for (int i = 0; i < kept; i++) {
+                total += weights[i];
+            }
+        }
+        double draw = random.nextDouble() * total;
+        for (int i = 0; i < kept; i++) {
+            draw -= weights[i];
+            if (draw < 0) {
+                return candidates[i];
+            }
+        }
+        return candidates[kept - 1];
+    }
+
+    /** No filtering: any order works as long as the first id has the largest logit (for stability). */
+    private static int[] allTokensStartingWithTheBest(float[] logits, int offset, int vocab) {
+        int best = argmax(logits, offset, vocab);
+        int[] ids = new int[vocab];
+        ids[0] = best;
+        for (int i = 0, next = 1; i < vocab; i++) {
+            if (i != best) {
+                ids[next++] = i;
+            }
+        }
+        return ids;
+    }
+
+    /** Token ids sorted by descending logit, cut to top-k when set. */
+    private int[] candidates(float[] logits, int offset, int vocab) {
+        Integer[] order = new Integer[vocab];
+        for (int i = 0; i < vocab; i++) {
+            order[i] = i;
+        }
+        // ties broken by id so the order never depends on the sort's stability
+        Arrays.sort(order, (a, b) -> {
+            int byLogit = Float.compare(logits[offset + b], logits[offset + a]);
+            return byLogit != 0 ? byLogit : Integer.compare(a, b);
+        });
+        int count = params.topK() > 0 ? Math.min(params.topK(), vocab) : vocab;
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = order[i];
+        }
+        return ids;
+    }
+
+    static int argmax(float[] logits, int offset, int vocab) {
+        int best = 0;
+        for (int i = 1; i < vocab; i++) {
+            if (logits[offset + i] > logits[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,156 @@
+package org.tsr.engine.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tsr.engine.LanguageModel;
+import org.tsr.engine.TestModels;
+
+class GeneratorTest {
+
+    private static final List<String> PROMPTS = List.of("Sort: dcba ->", "Hi", "Count the letters in banana:");
+
+    @TempDir
+    static Path dir;
+
+    private static LanguageModel model;
+
+    @BeforeAll
+    static void load() {
+        model = LanguageModel.load(TestModels.write(dir.resolve("m"), TestModels.llama(), 31), TestModels.options());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void aBatchGivesTheSameCompletionsAsEachPromptAlone() {
+        Generator generator = new Generator(model);
+        for (SamplingParams params : List.of(SamplingParams.greedy(12), SamplingParams.sample(2, 1.0, 12, 7))) {
+            List<List<Completion>> batch = generator.generate(PROMPTS, params);
+            for (int p = 0; p < PROMPTS.size(); p++) {
+                List<Completion> alone =
+                        generator.generate(List.of(PROMPTS.get(p)), params).get(0);
+                assertThat(tokens(batch.get(p))).as("prompt %d", p).isEqualTo(tokens(alone));
+            }
+        }
+    }
+
+    @Test
+    void leftAndRightPaddingGiveTheSameCompletions() {
+        SamplingParams params = SamplingParams.sample(2, 0.8, 10, 3);
+        List<List<Completion>> left = new Generator(model, Generator.Padding.LEFT).generate(PROMPTS, params);
+        List<List<Completion>> right = new Generator(model, Generator.Padding.RIGHT).generate(PROMPTS, params);
+        for (int p = 0; p < PROMPTS.size(); p++) {
+            assertThat(tokens(right.get(p))).isEqualTo(tokens(left.get(p)));
+        }
+    }
+
+    @Test
+    void aFixedSeedReproducesSamplesAndAnotherSeedChangesThem() {
+        Generator generator = new Generator(model);
+        List<List<Completion>> first = generator.generate(PROMPTS, SamplingParams.sample(3, 1.0, 16, 99));
+        List<List<Completion>> again = generator.generate(PROMPTS, SamplingParams.sample(3, 1.0, 16, 99));
+        List<List<Completion>> other = generator.generate(PROMPTS, SamplingParams.sample(3, 1.0, 16, 100));
+        for (int p = 0; p < PROMPTS.size(); p++) {
+            assertThat(tokens(again.get(p))).isEqualTo(tokens(first.get(p)));
+        }
+        assertThat(first.stream().map(GeneratorTest::tokens).toList())
+                .isNotEqualTo(other.stream().map(GeneratorTest::tokens).toList());
+        // the n samples of one prompt differ from each other
+        assertThat(first.get(0).get(0).tokenIds())
+                .isNotEqualTo(first.get(0).get(1).tokenIds());
+    }
+
+    @Test
+    void greedyIsTemperatureZeroAndEqualsTopKOfOne() {
+        Generator generator = new Generator(model);
+        List<List<Completion>> greedy = generator.generate(PROMPTS, SamplingParams.greedy(10));
+        List<List<Completion>> topOne =
+                generator.generate(PROMPTS, SamplingParams.sample(1, 1.5, 10, 5).withTopK(1));
+        List<List<Completion>> tinyNucleus =
+                generator.generate(PROMPTS, SamplingParams.sample(1, 1.5, 10, 5).withTopP(1e-6));
+        for (int p = 0; p < PROMPTS.size(); p++) {
+            assertThat(tokens(topOne.get(p))).isEqualTo(tokens(greedy.get(p)));
+            assertThat(tokens(tinyNucleus.get(p))).isEqualTo(tokens(greedy.get(p)));
+        }
+    }
+
+    @Test
+    void stopsAtMaxNewTokensWithLengthAndReportsCounts() {
+        Completion completion = new Generator(model)
+                .generate(List.of("abc"), SamplingParams.greedy(7))
+                .get(0)
+                .get(0);
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(completion.tokenIds()).hasSize(7);
+        assertThat(completion.completionTokens()).isEqualTo(7);
+        assertThat(completion.promptTokens()).isEqualTo(3);
+        assertThat(completion.text()).isEqualTo(model.tokenizer().decode(completion.tokenIds()));
+    }
+
+    @Test
+    void stopsAtAStopStringAndCutsTheTextBeforeIt() {
+        Generator generator = new Generator(model);
+        long[] greedy = generator
+                .generate(List.of("abc"), SamplingParams.greedy(12))
+                .get(0)
+                .get(0)
+                .tokenIds();
+        String text = model.tokenizer().decode(greedy);
+        String stop = text.substring(5, 7);
+        Completion completion = generator
+                .generate(List.of("abc"), SamplingParams.greedy(12).withStopStrings(List.of(stop, "\u0001never")))
+                .get(0)
+                .get(0);
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(completion.text()).isEqualTo(text.substring(0, text.indexOf(stop)));
+    }
+
+    @Test
+    void stopsAtEndOfSequenceTokensFromTheGenerationConfig() throws Exception {
+        long firstGreedyToken = new Generator(model)
+                .generate(List.of("abc"), SamplingParams.greedy(3))
+                .get(0)
+                .get(0)
+                .tokenIds()[1];
+        Path copy = dir.resolve("eos");
+        model.save(copy);
+        Files.writeString(
+                copy.resolve("generation_config.json"),
+                "{\"bos_token_id\": 1, \"eos_token_id\": [2, " + firstGreedyToken + "], \"pad_token_id\": 0}");
+        try (LanguageModel withEos = LanguageModel.load(copy, TestModels.options())) {
+            Completion completion = new Generator(withEos)
+                    .generate(List.of("abc"), SamplingParams.greedy(10))
+                    .get(0)
+                    .get(0);
+            assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
+            assertThat(completion.tokenIds()).hasSize(1).doesNotContain(firstGreedyToken);
+            assertThat(completion.completionTokens()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void rejectsEmptyAndOverlongPrompts() {
+        Generator generator = new Generator(model);
+        assertThatThrownBy(() -> generator.generate(List.of(""), SamplingParams.greedy(3)))
+                .hasMessageContaining("prompt 0");
+        assertThatThrownBy(() -> generator.generate(List.of("x".repeat(200)), SamplingParams.greedy(3)))
+                .hasMessageContaining("200 tokens");
+    }
+
+    private static List<List<Long>> tokens(List<Completion> completions) {
+        return completions.stream()
+                .map(c -> java.util.Arrays.stream(c.tokenIds()).boxed().toList())
+                .toList();
+    }
+}
