@@ -16,6 +16,9 @@ import org.tsr.store.run.RunMethod;
 @SpringBootTest
 class ResponseWriterTest {
 
+    static final String TRICKY_TEXT =
+            "tab\there, line\nbreak, \r return, back\\slash \\N, 'quotes' \"double\", {braces}, \u00e9\u4e2d\ud83d\ude00";
+
     @Autowired
     ResponseWriter writer;
 
@@ -82,7 +85,7 @@ class ResponseWriterTest {
     }
 
     @Test
-    void writesLargeBatchesAcrossChunks() {
+    void keepsEveryCharacterOfTheTextInLargeBatches() {
         ModelGeneration m0 = fixtures.m0();
         Iteration iteration = fixtures.iteration(fixtures.run(RunMethod.SR, m0), 0, m0);
         List<Prompt> prompts = fixtures.prompts(2);
@@ -94,7 +97,7 @@ class ResponseWriterTest {
                     iteration.getId(),
                     ResponsePurpose.POLICY,
                     sample,
-                    "text with 'quotes', \"double quotes\", a backslash \\ and {braces}",
+                    TRICKY_TEXT,
                     7,
                     FinishReason.STOP));
         }
@@ -106,6 +109,6 @@ class ResponseWriterTest {
                                 iteration.getId(), ResponsePurpose.POLICY)
                         .get(0)
                         .getText())
-                .isEqualTo("text with 'quotes', \"double quotes\", a backslash \\ and {braces}");
+                .isEqualTo(TRICKY_TEXT);
     }
 }
