@@ -6,18 +6,18 @@ import java.util.Map;
  * A deliberately plain, loop-by-loop implementation of the Llama forward pass for one unpadded sequence,
  * written from the Hugging Face modeling code, to check the engine against.
  */
-final class ReferenceLlama {
+public final class ReferenceLlama {
 
     private final ModelConfig config;
     private final Map<String, float[]> weights;
 
-    ReferenceLlama(ModelConfig config, Map<String, float[]> weights) {
+    public ReferenceLlama(ModelConfig config, Map<String, float[]> weights) {
         this.config = config;
         this.weights = weights;
     }
 
     /** Logits [time][vocab] for the token ids. */
-    float[][] logits(long[] ids) {
+    public float[][] logits(long[] ids) {
         int hidden = config.hiddenSize();
         int time = ids.length;
         float[][] x = new float[time][];
