@@ -30,11 +30,16 @@ public record GenerationConfigFile(int bosTokenId, List<Integer> eosTokenIds, in
             eosNode.forEach(id -> eos.add(id.asInt()));
         } else if (eosNode.isIntegralNumber()) {
             eos.add(eosNode.asInt());
+        } else if (!eosNode.isMissingNode() && !eosNode.isNull()) {
+            throw new CheckpointException(file, "eos_token_id must be an id or a list of ids, got " + eosNode);
         } else {
             eos.add(eosTokenId);
         }
         int bos = root.path("bos_token_id").asInt(bosTokenId);
-        int pad = root.hasNonNull("pad_token_id") ? root.get("pad_token_id").asInt() : eos.get(0);
+        // an empty eos list is allowed: sampling then always runs to max new tokens (benchmarks use it)
+        int pad = root.hasNonNull("pad_token_id")
+                ? root.get("pad_token_id").asInt()
+                : eos.isEmpty() ? eosTokenId : eos.get(0);
         return new GenerationConfigFile(bos, List.copyOf(eos), pad);
     }
 

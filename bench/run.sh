@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmarks. Usage: bench/run.sh engine [sizes]   (sizes: tiny,25m by default)
+#
+# engine: the lm-engine against a PyTorch reference of the same architecture and shapes
+# (bench/engine/reference.py), same thread count (THREADS, default: all cores):
+#   sampling   = tokens/s sampling 16 prompts x 64 new tokens with the KV cache
+#   train_step = tokens/s of a forward+backward step on 32 x 128 tokens
+# Prints a table, then last: engine-vs-pytorch sampling=<ratio> train_step=<ratio>
+# where each ratio is the engine's tokens/s over PyTorch's, geometric mean over the sizes.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+what="${1:-}"
+sizes="${2:-tiny,25m}"
+threads="${THREADS:-$(nproc)}"
+
+ensure_pytorch() {
+    if ! /usr/bin/python3 -c "import torch" 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+        echo "installing Debian's python3-torch and libopenblas0-pthread" >&2
+        local sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        $sudo apt-get update -q >&2
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q python3-torch libopenblas0-pthread >&2
+    fi
+}
+
+engine_classpath() {
+    (cd "$root" && mvn -B -q -pl lm-engine -am install -DskipTests >&2)
+    (cd "$root" && mvn -B -q -pl lm-engine dependency:build-classpath \
+        -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath.txt" >&2)
+    echo "$root/lm-engine/target/classes:$(cat "$work/classpath.txt")"
+}
+
+run_engine() {
+    ensure_pytorch
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    local cp
+    cp="$(engine_classpath)"
+    echo "threads=$threads sizes=$sizes (engine first, then the PyTorch reference on the same configs)" >&2
+    java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
+        -cp "$cp" \
+        "$root/bench/engine/EngineBench.java" "$threads" "$work" "$sizes" 2>/dev/null \
+        | grep '^result' | sed 's/^result/engine/' >"$work/engine.txt"
+    OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
+        /usr/bin/python3 "$root/bench/engine/reference.py" "$threads" "$work" "$sizes" \
+        | grep '^result' | sed 's/^result/pytorch/' >"$work/pytorch.txt"
+    cat "$work/engine.txt" "$work/pytorch.txt" | awk '
+        { value[$1 " " $2 " " $3] = $4; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
+        END {
+            printf "%-6s %-11s %14s %14s %7s\n", "config", "metric", "engine tok/s", "pytorch tok/s", "ratio"
+            split("sampling train_step", metrics, " ")
+            for (m = 1; m <= 2; m++) { logsum[m] = 0; count[m] = 0 }
+            for (i = 0; i < n; i++) for (m = 1; m <= 2; m++) {
+                e = value["engine " order[i] " " metrics[m]]; p = value["pytorch " order[i] " " metrics[m]]
+                r = (p > 0) ? e / p : 0
+                printf "%-6s %-11s %14.1f %14.1f %7.2f\n", order[i], metrics[m], e, p, r
+                if (r > 0) { logsum[m] += log(r); count[m]++ }
+            }
+            printf "engine-vs-pytorch sampling=%.2f train_step=%.2f\n", \
+                count[1] ? exp(logsum[1] / count[1]) : 0, count[2] ? exp(logsum[2] / count[2]) : 0
+        }'
+}
+
+case "$what" in
+    engine) run_engine ;;
+    *)
+        echo "usage: bench/run.sh engine [tiny,25m]" >&2
+        exit 2
+        ;;
+esac
