@@ -2,9 +2,11 @@ package org.tsr.pairing;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** Builds SR and TSR preference pairs from judged responses: claims PAIR work units. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class PairingServiceApplication {
 
     public static void main(String[] args) {

@@ -1,0 +1,9 @@
+package org.tsr.pairing.work;
+
+import org.tsr.store.pair.PairDataset;
+
+/**
+ * The payload of a PAIR work unit: curate one dataset of one iteration, with the scores given by one judge (in SR and
+ * TSR the iteration's current model, for the anchor and future responses too).
+ */
+public record PairUnit(long iterationId, PairDataset dataset, long judgeGenerationId) {}
