@@ -1,0 +1,82 @@
+package org.tsr.inference;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.tsr.engine.EngineOptions;
+import org.tsr.inference.embedded.LoadedModels;
+import org.tsr.inference.remote.RemoteBackend;
+import org.tsr.inference.remote.RemoteEndpoint;
+import org.tsr.store.lineage.GenerationStatus;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+
+/**
+ * Finds the backend of a model generation from its checkpoint: a Hugging Face folder runs on the embedded engine, a
+ * remote URI on its OpenAI-compatible server.
+ */
+public class ModelBackends implements AutoCloseable {
+
+    private final ModelGenerationRepository generations;
+    private final InferenceProperties properties;
+    private final LoadedModels loadedModels;
+    private final HttpClient http;
+    private final ExecutorService remoteCalls = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "remote-inference");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, RemoteBackend> remoteBackends = new ConcurrentHashMap<>();
+
+    public ModelBackends(ModelGenerationRepository generations, InferenceProperties properties) {
+        this.generations = generations;
+        this.properties = properties;
+        this.loadedModels = new LoadedModels(
+                new EngineOptions(properties.device(), properties.intraOpThreads()), properties.maxCachedModelBytes());
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(properties.remote().connectTimeout())
+                .build();
+    }
+
+    /**
+     * @throws UnknownGenerationException if the generation does not exist or has no weights yet
+     */
+    public TextBackend backendFor(long generationId) {
+        ModelGeneration generation = generations
+                .findById(generationId)
+                .orElseThrow(
+                        () -> new UnknownGenerationException("model generation " + generationId + " does not exist"));
+        if (generation.getStatus() != GenerationStatus.READY && generation.getStatus() != GenerationStatus.DISCARDED) {
+            throw new UnknownGenerationException("model generation " + generationId + " (" + generation.getName()
+                    + ") is " + generation.getStatus() + ": it has no weights to generate with yet");
+        }
+        String uri = generation.getCheckpointUri();
+        return switch (generation.getCheckpointFormat()) {
+            case HF_SAFETENSORS -> loadedModels.get(generationId, generation.getName(), localFolder(generationId, uri));
+            case REMOTE_OPENAI ->
+                remoteBackends.computeIfAbsent(
+                        uri,
+                        key -> new RemoteBackend(RemoteEndpoint.parse(key), http, properties.remote(), remoteCalls));
+        };
+    }
+
+    private static Path localFolder(long generationId, String uri) {
+        Path folder = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+        if (!Files.isDirectory(folder)) {
+            throw new UnknownGenerationException("model generation " + generationId + " has its checkpoint at " + folder
+                    + ", which is not a folder");
+        }
+        return folder;
+    }
+
+    @Override
+    public void close() {
+        loadedModels.close();
+        remoteCalls.shutdownNow();
+    }
+}
