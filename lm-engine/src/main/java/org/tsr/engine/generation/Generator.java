@@ -9,6 +9,8 @@ import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.KvCache;
+import org.tsr.engine.tokenizer.ChatMessage;
+import org.tsr.engine.tokenizer.ChatTemplate;
 
 /**
  * Batched sampling with a KV cache. Prompts of different lengths share one batch through padding and an
@@ -45,6 +47,20 @@ public final class Generator {
             ids.add(model.tokenizer().encode(prompt));
         }
         return generateFromIds(ids, params);
+    }
+
+    /**
+     * Samples assistant replies to conversations, formatted by the model's chat template with the
+     * generation prompt appended.
+     */
+    public List<List<Completion>> generateChats(List<List<ChatMessage>> conversations, SamplingParams params) {
+        ChatTemplate template = model.chatTemplate()
+                .orElseThrow(() -> new IllegalStateException("the model's tokenizer_config.json has no chat_template"));
+        List<String> prompts = new ArrayList<>(conversations.size());
+        for (List<ChatMessage> conversation : conversations) {
+            prompts.add(template.render(conversation, true));
+        }
+        return generate(prompts, params);
     }
 
     public List<List<Completion>> generateFromIds(List<long[]> prompts, SamplingParams params) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
+import org.tsr.engine.tokenizer.ChatMessage;
 
 class GeneratorTest {
 
@@ -137,6 +138,24 @@ class GeneratorTest {
             assertThat(completion.tokenIds()).hasSize(1).doesNotContain(firstGreedyToken);
             assertThat(completion.completionTokens()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void chatsAreFormattedByTheModelsTemplateBeforeSampling() {
+        Generator generator = new Generator(model);
+        List<ChatMessage> chat = List.of(ChatMessage.user("Sort: cba"));
+        Completion viaChat = generator
+                .generateChats(List.of(chat), SamplingParams.greedy(5))
+                .get(0)
+                .get(0);
+        String rendered = "<|im_start|>user\nSort: cba<|im_end|>\n<|im_start|>assistant\n";
+        Completion viaText = generator
+                .generate(List.of(rendered), SamplingParams.greedy(5))
+                .get(0)
+                .get(0);
+        assertThat(viaChat.tokenIds()).isEqualTo(viaText.tokenIds());
+        assertThat(viaChat.promptTokens())
+                .isEqualTo(rendered.length() - 2 * "<|im_start|>".length() - "<|im_end|>".length() + 3);
     }
 
     @Test
