@@ -81,7 +81,7 @@ public final class CausalLm extends ParameterSlots {
     }
 
     public KvCache newCache(ai.djl.ndarray.NDManager parent) {
-        return new KvCache(parent, layers.size());
+        return new KvCache(parent, layers);
     }
 
     @Override

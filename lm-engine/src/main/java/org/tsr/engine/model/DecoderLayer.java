@@ -25,7 +25,12 @@ final class DecoderLayer extends ParameterSlots {
 
     NDArray apply(NDArray x, RotaryEmbedding.Angles rope, NDArray bias, LayerCache cache) {
         NDArray attended = x.add(attention.apply(inputNorm.apply(x), rope, bias, cache));
-        return attended.add(mlp.apply(postAttentionNorm.apply(attended)));
+        NDArray normed = postAttentionNorm.apply(attended);
+        return attended.add(cache == null ? mlp.apply(normed) : mlp.applyFused(normed, cache.projections()));
+    }
+
+    FusedProjections fuseProjections(ai.djl.ndarray.NDManager owner) {
+        return attention.fuseInto(owner, mlp);
     }
 
     @Override

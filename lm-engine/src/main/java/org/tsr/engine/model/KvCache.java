@@ -6,19 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The key/value cache of one decoding run. It owns its arrays through its own manager, so closing the
- * cache frees them whatever managers the individual steps used.
+ * The key/value cache of one decoding run, with the fused projection weights the run decodes with. It owns
+ * its arrays through its own manager, so closing the cache frees them whatever managers the steps used.
  */
 public final class KvCache implements AutoCloseable {
 
     private final NDManager manager;
     private final List<LayerCache> layers;
 
-    public KvCache(NDManager parent, int numLayers) {
+    KvCache(NDManager parent, List<DecoderLayer> decoderLayers) {
         this.manager = parent.newSubManager();
-        this.layers = new ArrayList<>(numLayers);
-        for (int i = 0; i < numLayers; i++) {
-            layers.add(new LayerCache(manager));
+        this.layers = new ArrayList<>(decoderLayers.size());
+        for (DecoderLayer layer : decoderLayers) {
+            layers.add(new LayerCache(manager, layer.fuseProjections(manager)));
         }
     }
 

@@ -11,11 +11,17 @@ import ai.djl.ndarray.NDManager;
 final class LayerCache {
 
     private final NDManager owner;
+    private final FusedProjections projections;
     private NDArray keys;
     private NDArray values;
 
-    LayerCache(NDManager owner) {
+    LayerCache(NDManager owner, FusedProjections projections) {
         this.owner = owner;
+        this.projections = projections;
+    }
+
+    FusedProjections projections() {
+        return projections;
     }
 
     /** Appends this step's keys and values along time and returns the whole history. */

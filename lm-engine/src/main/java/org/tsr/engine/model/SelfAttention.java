@@ -2,6 +2,7 @@ package org.tsr.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -50,9 +51,25 @@ final class SelfAttention extends ParameterSlots {
     NDArray apply(NDArray x, RotaryEmbedding.Angles rope, NDArray bias, LayerCache cache) {
         long batch = x.getShape().get(0);
         long time = x.getShape().get(1);
-        NDArray queries = rope.apply(project(x, q, qBias, heads)).mul(scale);
-        NDArray keys = rope.apply(project(x, k, kBias, kvHeads));
-        NDArray values = project(x, v, vBias, kvHeads);
+        NDArray queries;
+        NDArray keys;
+        NDArray values;
+        if (cache == null) {
+            queries = rope.apply(project(x, q, qBias, heads)).mul(scale);
+            keys = rope.apply(project(x, k, kBias, kvHeads));
+            values = project(x, v, vBias, kvHeads);
+        } else {
+            FusedProjections fused = cache.projections();
+            NDArray qkv = Linear.linear(x, fused.qkvWeight(), fused.qkvBias())
+                    .singletonOrThrow()
+                    .reshape(batch, time, heads + 2L * kvHeads, headDim)
+                    .transpose(0, 2, 1, 3);
+            // one rotation for the query and key heads together
+            NDArray rotated = rope.apply(qkv.get(new NDIndex(":, 0:{}", heads + kvHeads)));
+            queries = rotated.get(new NDIndex(":, 0:{}", heads)).mul(scale);
+            keys = rotated.get(new NDIndex(":, {}:", heads));
+            values = qkv.get(new NDIndex(":, {}:", heads + kvHeads));
+        }
         if (cache != null) {
             NDArray[] history = cache.append(keys, values);
             keys = history[0];
@@ -74,6 +91,11 @@ final class SelfAttention extends ParameterSlots {
                 .reshape(batch, time, (long) heads * headDim);
         return Linear.linear(context, o.getArray(), oBias == null ? null : oBias.getArray())
                 .singletonOrThrow();
+    }
+
+    FusedProjections fuseInto(ai.djl.ndarray.NDManager owner, SwiGluMlp mlp) {
+        return FusedProjections.of(
+                owner, new Parameter[] {q, k, v}, new Parameter[] {qBias, kBias, vBias}, mlp.gate(), mlp.up());
     }
 
     /** (batch, time, hidden) to (batch, heads, time, headDim). */

@@ -2,6 +2,7 @@ package org.tsr.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -27,6 +28,24 @@ final class SwiGluMlp extends ParameterSlots {
         NDArray silu = g.mul(g.getNDArrayInternal().sigmoid());
         NDArray u = Linear.linear(x, up.getArray()).singletonOrThrow();
         return Linear.linear(silu.mul(u), down.getArray()).singletonOrThrow();
+    }
+
+    /** The same computation with gate and up stacked into one weight. */
+    NDArray applyFused(NDArray x, FusedProjections projections) {
+        NDArray gateUp = Linear.linear(x, projections.gateUpWeight()).singletonOrThrow();
+        long width = gateUp.getShape().get(gateUp.getShape().dimension() - 1) / 2;
+        NDArray g = gateUp.get(new NDIndex("..., 0:{}", width));
+        NDArray u = gateUp.get(new NDIndex("..., {}:", width));
+        return Linear.linear(g.mul(g.getNDArrayInternal().sigmoid()).mul(u), down.getArray())
+                .singletonOrThrow();
+    }
+
+    Parameter gate() {
+        return gate;
+    }
+
+    Parameter up() {
+        return up;
     }
 
     @Override
