@@ -17,11 +17,4 @@ record PairingProperties(
         List<TieBreak> tieBreaks,
 
         @DefaultValue("1") int workerThreads,
-        @DefaultValue("500ms") Duration idlePoll) {
-
-    PairingProperties {
-        if (workerThreads < 0) {
-            throw new IllegalArgumentException("tsr.pairing.worker-threads must be >= 0, got " + workerThreads);
-        }
-    }
-}
+        @DefaultValue("500ms") Duration idlePoll) {}

@@ -1,0 +1,46 @@
+package org.tsr.generator;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import org.tsr.engine.tokenizer.ChatMessage;
+import org.tsr.inference.GeneratedText;
+import org.tsr.inference.ModelBackends;
+import org.tsr.inference.SamplingSettings;
+import org.tsr.inference.TextBackend;
+
+/** Samples from a model generation through its backend and measures every call. */
+@Component
+public class Sampler {
+
+    private final ModelBackends backends;
+    private final GenerationMeters meters;
+
+    Sampler(ModelBackends backends, GenerationMeters meters) {
+        this.backends = backends;
+        this.meters = meters;
+    }
+
+    public List<List<GeneratedText>> complete(
+            long generationId, String modelRole, List<String> prompts, SamplingSettings settings) {
+        TextBackend backend = backends.backendFor(generationId);
+        long start = System.nanoTime();
+        List<List<GeneratedText>> samples = backend.complete(prompts, settings);
+        meters.record(backend.kind(), modelRole, Duration.ofNanos(System.nanoTime() - start), samples);
+        return samples;
+    }
+
+    public List<List<GeneratedText>> chat(
+            long generationId, String modelRole, List<List<ChatMessage>> conversations, SamplingSettings settings) {
+        TextBackend backend = backends.backendFor(generationId);
+        long start = System.nanoTime();
+        List<List<GeneratedText>> samples = backend.chat(conversations, settings);
+        meters.record(backend.kind(), modelRole, Duration.ofNanos(System.nanoTime() - start), samples);
+        return samples;
+    }
+
+    /** User-turn conversations of one message each: how prompts are sent when they go through the chat format. */
+    public static List<List<ChatMessage>> asUserTurns(List<String> prompts) {
+        return prompts.stream().map(prompt -> List.of(ChatMessage.user(prompt))).toList();
+    }
+}

@@ -1,0 +1,17 @@
+package org.tsr.generator.direct;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+/**
+ * A few prompts to answer synchronously.
+ *
+ * @param chat send each prompt as a user turn through the model's chat format (default) or as raw text
+ */
+public record GenerationRequest(
+        @NotNull Long generationId,
+        @NotEmpty List<@NotNull String> prompts,
+        Boolean chat,
+        @Valid SamplingRequest sampling) {}

@@ -1,0 +1,52 @@
+package org.tsr.generator.web;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.tsr.inference.SamplingSettings.InvalidSamplingException;
+import org.tsr.inference.UnknownGenerationException;
+import org.tsr.inference.remote.RemoteServerException;
+
+/**
+ * RFC 9457 problem details for the service's own API: the field at fault for bad input, 404 for a model generation
+ * that does not exist or cannot generate, 502 when the remote inference server failed. Spring's own handler covers
+ * unreadable bodies and bean-validation failures (with the fields under {@code errors}). The OpenAI-compatible
+ * endpoints answer in OpenAI's error format instead.
+ */
+@RestControllerAdvice(basePackages = "org.tsr.generator.direct")
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidSamplingException.class)
+    ProblemDetail invalidSampling(InvalidSamplingException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Invalid sampling settings");
+        problem.setProperty("field", "sampling." + e.field());
+        return problem;
+    }
+
+    @ExceptionHandler(UnknownGenerationException.class)
+    ProblemDetail unknownGeneration(UnknownGenerationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Unknown model generation");
+        problem.setProperty("field", "generationId");
+        return problem;
+    }
+
+    @ExceptionHandler(RemoteServerException.class)
+    ProblemDetail remoteFailure(RemoteServerException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
+        problem.setTitle("Inference server failed");
+        problem.setType(URI.create("about:blank"));
+        return problem;
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badArgument(IllegalArgumentException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Bad request");
+        return problem;
+    }
+}

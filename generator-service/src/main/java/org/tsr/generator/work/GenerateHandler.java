@@ -1,0 +1,105 @@
+package org.tsr.generator.work;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+import org.tsr.generator.Sampler;
+import org.tsr.inference.GeneratedText;
+import org.tsr.inference.UnknownGenerationException;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.response.NewResponse;
+import org.tsr.store.response.ResponseWriter;
+import org.tsr.store.workqueue.ClaimedUnit;
+import org.tsr.store.workqueue.PermanentWorkFailure;
+import org.tsr.store.workqueue.WorkHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Samples the responses of a GENERATE unit, a batch of prompts at a time, and stores them when the unit completes.
+ * Sampling is seeded per prompt, so a retried unit samples the same responses and the store's uniqueness rule keeps
+ * one row per sample.
+ */
+@Component
+class GenerateHandler implements WorkHandler {
+
+    private final Sampler sampler;
+    private final PromptRepository prompts;
+    private final ResponseWriter responses;
+    private final GeneratorProperties properties;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    GenerateHandler(
+            Sampler sampler, PromptRepository prompts, ResponseWriter responses, GeneratorProperties properties) {
+        this.sampler = sampler;
+        this.prompts = prompts;
+        this.responses = responses;
+        this.properties = properties;
+    }
+
+    @Override
+    public Runnable process(ClaimedUnit unit) {
+        GenerateUnit task = parse(unit);
+        List<Prompt> ordered = load(task.promptIds());
+        List<NewResponse> rows = new ArrayList<>();
+        int batch = Math.max(1, properties.batchPrompts());
+        for (int from = 0; from < ordered.size(); from += batch) {
+            List<Prompt> slice = ordered.subList(from, Math.min(ordered.size(), from + batch));
+            List<String> texts = slice.stream().map(Prompt::getText).toList();
+            List<List<GeneratedText>> samples;
+            try {
+                samples = task.chat()
+                        ? sampler.chat(
+                                task.generationId(), task.purpose().name(), Sampler.asUserTurns(texts), task.sampling())
+                        : sampler.complete(task.generationId(), task.purpose().name(), texts, task.sampling());
+            } catch (UnknownGenerationException e) {
+                throw new PermanentWorkFailure(e.getMessage(), e);
+            }
+            for (int p = 0; p < slice.size(); p++) {
+                for (GeneratedText sample : samples.get(p)) {
+                    rows.add(new NewResponse(
+                            slice.get(p).getId(),
+                            task.generationId(),
+                            task.iterationId(),
+                            task.purpose(),
+                            sample.sampleIndex(),
+                            sample.text(),
+                            sample.completionTokens(),
+                            sample.finishReason()));
+                }
+            }
+        }
+        return () -> responses.saveAll(rows);
+    }
+
+    private List<Prompt> load(List<Long> ids) {
+        Map<Long, Prompt> byId =
+                prompts.findAllById(ids).stream().collect(Collectors.toMap(Prompt::getId, Function.identity()));
+        List<Long> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            throw new PermanentWorkFailure("prompts " + missing + " do not exist");
+        }
+        return ids.stream().map(byId::get).toList();
+    }
+
+    private GenerateUnit parse(ClaimedUnit unit) {
+        try {
+            GenerateUnit task = json.readValue(unit.payload(), GenerateUnit.class);
+            if (task.purpose() == null
+                    || task.sampling() == null
+                    || task.promptIds() == null
+                    || task.promptIds().isEmpty()) {
+                throw new PermanentWorkFailure("GENERATE unit " + unit.id()
+                        + " needs a purpose, sampling settings and at least one prompt id");
+            }
+            return task;
+        } catch (JacksonException e) {
+            throw new PermanentWorkFailure(
+                    "GENERATE unit " + unit.id() + " has an unreadable payload: " + e.getOriginalMessage(), e);
+        }
+    }
+}
