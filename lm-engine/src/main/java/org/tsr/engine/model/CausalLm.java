@@ -86,15 +86,13 @@ public final class CausalLm extends ParameterSlots {
 
     @Override
     void collect(String prefix, List<NamedParameter> into) {
-        into.add(new NamedParameter(
-                "model.embed_tokens.weight", embedTokens, ownSlots().get(0).shape()));
+        List<NamedParameter> own = ownSlots();
+        into.add(own.get(0)); // model.embed_tokens.weight, declared first
         for (int i = 0; i < layers.size(); i++) {
             layers.get(i).collect("model.layers." + i + ".", into);
         }
         finalNorm.collect("model.norm.", into);
-        if (lmHead != null) {
-            into.add(ownSlots().get(1));
-        }
+        into.addAll(own.subList(1, own.size())); // lm_head.weight unless tied
     }
 
     /** DJL entry point: inputs are ids (batch, time) and optionally a 0/1 padding mask; output is logits. */

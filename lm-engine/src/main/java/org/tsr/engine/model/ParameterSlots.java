@@ -3,6 +3,7 @@ package org.tsr.engine.model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  */
 abstract class ParameterSlots extends AbstractBlock {
 
-    private final List<NamedParameter> slots = new java.util.ArrayList<>();
+    private final List<NamedParameter> slots = new ArrayList<>();
 
     /** Declares a parameter; its array is set later from a checkpoint or an initializer. */
     protected final Parameter declare(String name, Parameter.Type type, long... shape) {
@@ -21,7 +22,7 @@ abstract class ParameterSlots extends AbstractBlock {
         return parameter;
     }
 
-    /** This block's parameters, then its children's, with names relative to this block. */
+    /** This block's own parameters in declaration order, with names relative to this block. */
     protected List<NamedParameter> ownSlots() {
         return slots;
     }
