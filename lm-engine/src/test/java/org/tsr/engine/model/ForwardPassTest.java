@@ -42,6 +42,10 @@ class ForwardPassTest {
                     .logits(model.network().hiddenStates(ids, AttentionInputs.causal(manager, 2, time), null));
             assertThat(logits.getShape()).isEqualTo(new Shape(2, time, config.vocabSize()));
             float[] actual = logits.toFloatArray();
+            NDArray viaDjlForward = model.network()
+                    .forward(new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(ids), false)
+                    .singletonOrThrow();
+            assertThat(viaDjlForward.toFloatArray()).containsExactly(logits.toFloatArray());
             ReferenceLlama reference = new ReferenceLlama(config, weights);
             for (int b = 0; b < 2; b++) {
                 float[][] expected = reference.logits(sequences[b]);
