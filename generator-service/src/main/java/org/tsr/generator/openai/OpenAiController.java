@@ -1,5 +1,6 @@
 package org.tsr.generator.openai;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.generator.Sampler;
 import org.tsr.inference.GeneratedText;
@@ -66,7 +66,8 @@ class OpenAiController {
     }
 
     @PostMapping("/completions")
-    ResponseEntity<?> completions(@RequestBody CompletionRequest request) {
+    ResponseEntity<?> completions(@RequestBody CompletionRequest request, HttpServletResponse response)
+            throws IOException {
         long generationId = OpenAiParameters.generationId(request.model());
         List<String> prompts = OpenAiParameters.strings(request.prompt(), "prompt");
         if (prompts.isEmpty()) {
@@ -83,13 +84,15 @@ class OpenAiController {
         List<GeneratedText> choices = flatten(sampler.complete(generationId, "openai", prompts, settings));
         Answer answer = new Answer("cmpl-" + UUID.randomUUID(), request.model(), choices);
         if (Boolean.TRUE.equals(request.stream())) {
-            return stream(answer.completionChunks());
+            stream(answer.completionChunks(), response);
+            return null;
         }
         return ResponseEntity.ok(answer.completion());
     }
 
     @PostMapping("/chat/completions")
-    ResponseEntity<?> chatCompletions(@RequestBody ChatCompletionRequest request) {
+    ResponseEntity<?> chatCompletions(@RequestBody ChatCompletionRequest request, HttpServletResponse response)
+            throws IOException {
         long generationId = OpenAiParameters.generationId(request.model());
         if (request.messages() == null || request.messages().isEmpty()) {
             throw new OpenAiException(HttpStatus.BAD_REQUEST, "messages", "messages must not be empty");
@@ -110,7 +113,8 @@ class OpenAiController {
         List<GeneratedText> choices = flatten(sampler.chat(generationId, "openai", List.of(conversation), settings));
         Answer answer = new Answer("chatcmpl-" + UUID.randomUUID(), request.model(), choices);
         if (Boolean.TRUE.equals(request.stream())) {
-            return stream(answer.chatChunks());
+            stream(answer.chatChunks(), response);
+            return null;
         }
         return ResponseEntity.ok(answer.chatCompletion());
     }
@@ -132,14 +136,16 @@ class OpenAiController {
         return text.toString();
     }
 
-    private ResponseEntity<StreamingResponseBody> stream(List<Map<String, Object>> chunks) {
-        StreamingResponseBody body = out -> {
-            for (Map<String, Object> chunk : chunks) {
-                event(out, json.writeValueAsString(chunk));
-            }
-            event(out, "[DONE]");
-        };
-        return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body);
+    /** Writes the chunks as server-sent events; the handler then returns null, the response being complete. */
+    private void stream(List<Map<String, Object>> chunks, HttpServletResponse response) throws IOException {
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        OutputStream out = response.getOutputStream();
+        for (Map<String, Object> chunk : chunks) {
+            event(out, json.writeValueAsString(chunk));
+        }
+        event(out, "[DONE]");
     }
 
     private static void event(OutputStream out, String data) throws IOException {

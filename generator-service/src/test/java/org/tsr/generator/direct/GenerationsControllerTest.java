@@ -1,0 +1,117 @@
+package org.tsr.generator.direct;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.tsr.generator.TinyModelFixture;
+import org.tsr.store.lineage.CheckpointFormat;
+import org.tsr.store.lineage.GenerationKind;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tsr.generator.worker-threads=0")
+class GenerationsControllerTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    ModelGenerationRepository generations;
+
+    final HttpClient http = HttpClient.newHttpClient();
+    final JsonMapper json = JsonMapper.builder().build();
+    ModelGeneration m0;
+
+    @BeforeEach
+    void tinyModel() {
+        m0 = TinyModelFixture.register(generations);
+    }
+
+    HttpResponse<String> post(String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/generations"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    String greedyRequest(long generationId) {
+        return """
+                {"generationId": %d, "prompts": ["sort: dcba", "count a: banana"], "chat": false,
+                 "sampling": {"n": 1, "temperature": 0, "maxTokens": 10}}
+                """.formatted(generationId);
+    }
+
+    @Test
+    void answersEachPromptWithItsSamples() throws Exception {
+        HttpResponse<String> response = post("""
+                {"generationId": %d, "prompts": ["sort: dcba"], "sampling": {"n": 3, "maxTokens": 5, "seed": 3}}
+                """.formatted(m0.getId()));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode results = json.readTree(response.body()).get("results");
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).get("samples")).hasSize(3);
+        assertThat(results.get(0).get("samples").get(0).get("finishReason").asString())
+                .isIn("stop", "length");
+    }
+
+    @Test
+    void remoteBackendAgainstThisServiceGivesWhatTheEngineGives() throws Exception {
+        ModelGeneration remote = generations.save(ModelGeneration.imported(
+                "tiny-m0-served",
+                GenerationKind.SFT,
+                "http://localhost:" + port + "/v1#generation-" + m0.getId(),
+                CheckpointFormat.REMOTE_OPENAI));
+
+        HttpResponse<String> embedded = post(greedyRequest(m0.getId()));
+        HttpResponse<String> served = post(greedyRequest(remote.getId()));
+
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(json.readTree(served.body()).get("results"))
+                .isEqualTo(json.readTree(embedded.body()).get("results"));
+    }
+
+    @Test
+    void samplesBelowOneAreAProblemNamingTheField() throws Exception {
+        HttpResponse<String> response = post("""
+                {"generationId": %d, "prompts": ["x"], "sampling": {"n": 0}}
+                """.formatted(m0.getId()));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.get("field").asString()).isEqualTo("sampling.n");
+        assertThat(problem.get("detail").asString()).isEqualTo("n must be at least 1, got 0");
+    }
+
+    @Test
+    void unknownGenerationIsNotFound() throws Exception {
+        HttpResponse<String> response = post(greedyRequest(99_999_999));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(response.body()).get("detail").asString())
+                .isEqualTo("model generation 99999999 does not exist");
+    }
+
+    @Test
+    void emptyPromptListIsRejected() throws Exception {
+        HttpResponse<String> response = post("{\"generationId\": %d, \"prompts\": []}".formatted(m0.getId()));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("field").asString()).isEqualTo("prompts");
+    }
+}
