@@ -51,25 +51,10 @@ final class SelfAttention extends ParameterSlots {
     NDArray apply(NDArray x, RotaryEmbedding.Angles rope, NDArray bias, LayerCache cache) {
         long batch = x.getShape().get(0);
         long time = x.getShape().get(1);
-        NDArray queries;
-        NDArray keys;
-        NDArray values;
-        if (cache == null) {
-            queries = rope.apply(project(x, q, qBias, heads)).mul(scale);
-            keys = rope.apply(project(x, k, kBias, kvHeads));
-            values = project(x, v, vBias, kvHeads);
-        } else {
-            FusedProjections fused = cache.projections();
-            NDArray qkv = Linear.linear(x, fused.qkvWeight(), fused.qkvBias())
-                    .singletonOrThrow()
-                    .reshape(batch, time, heads + 2L * kvHeads, headDim)
-                    .transpose(0, 2, 1, 3);
-            // one rotation for the query and key heads together
-            NDArray rotated = rope.apply(qkv.get(new NDIndex(":, 0:{}", heads + kvHeads)));
-            queries = rotated.get(new NDIndex(":, 0:{}", heads)).mul(scale);
-            keys = rotated.get(new NDIndex(":, {}:", heads));
-            values = qkv.get(new NDIndex(":, {}:", heads + kvHeads));
-        }
+        NDArray[] qkv = cache == null ? projectSeparately(x, rope) : projectFused(x, rope, cache);
+        NDArray queries = qkv[0];
+        NDArray keys = qkv[1];
+        NDArray values = qkv[2];
         if (cache != null) {
             NDArray[] history = cache.append(keys, values);
             keys = history[0];
@@ -91,6 +76,30 @@ final class SelfAttention extends ParameterSlots {
                 .reshape(batch, time, (long) heads * headDim);
         return Linear.linear(context, o.getArray(), oBias == null ? null : oBias.getArray())
                 .singletonOrThrow();
+    }
+
+    /** Rotated and scaled queries, rotated keys and values, each (batch, heads, time, headDim). */
+    private NDArray[] projectSeparately(NDArray x, RotaryEmbedding.Angles rope) {
+        return new NDArray[] {
+            rope.apply(project(x, q, qBias, heads)).mul(scale),
+            rope.apply(project(x, k, kBias, kvHeads)),
+            project(x, v, vBias, kvHeads)
+        };
+    }
+
+    /** The same with the decoding run's stacked q/k/v weight: one matmul and one rotation. */
+    private NDArray[] projectFused(NDArray x, RotaryEmbedding.Angles rope, LayerCache cache) {
+        FusedProjections fused = cache.projections();
+        NDArray qkv = Linear.linear(x, fused.qkvWeight(), fused.qkvBias())
+                .singletonOrThrow()
+                .reshape(x.getShape().get(0), x.getShape().get(1), heads + 2L * kvHeads, headDim)
+                .transpose(0, 2, 1, 3);
+        NDArray rotated = rope.apply(qkv.get(new NDIndex(":, 0:{}", heads + kvHeads)));
+        return new NDArray[] {
+            rotated.get(new NDIndex(":, 0:{}", heads)).mul(scale),
+            rotated.get(new NDIndex(":, {}:", heads)),
+            qkv.get(new NDIndex(":, {}:", heads + kvHeads))
+        };
     }
 
     FusedProjections fuseInto(ai.djl.ndarray.NDManager owner, SwiGluMlp mlp) {
