@@ -2,6 +2,8 @@ package org.tsr.generator.openai;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -12,6 +14,7 @@ import org.tsr.inference.UnknownGenerationException;
 import org.tsr.inference.remote.RemoteServerException;
 
 /** Errors of the {@code /v1} endpoints in the shape OpenAI clients parse: {@code {"error": {...}}}. */
+@Order(Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice(basePackageClasses = OpenAiErrorAdvice.class)
 class OpenAiErrorAdvice {
 

@@ -56,7 +56,8 @@ class GenerateHandler implements WorkHandler {
                         ? sampler.chat(
                                 task.generationId(), task.purpose().name(), Sampler.asUserTurns(texts), task.sampling())
                         : sampler.complete(task.generationId(), task.purpose().name(), texts, task.sampling());
-            } catch (UnknownGenerationException e) {
+            } catch (UnknownGenerationException | IllegalArgumentException e) {
+                // a missing model or a prompt longer than its context fails the same way on every attempt
                 throw new PermanentWorkFailure(e.getMessage(), e);
             }
             for (int p = 0; p < slice.size(); p++) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.tsr.generator.TinyModelFixture;
+import org.tsr.inference.testing.TinyModelFixture;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;

@@ -1,4 +1,4 @@
-package org.tsr.generator;
+package org.tsr.inference.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

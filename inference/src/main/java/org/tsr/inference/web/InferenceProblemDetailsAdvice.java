@@ -1,4 +1,4 @@
-package org.tsr.generator.web;
+package org.tsr.inference.web;
 
 import java.net.URI;
 import java.util.List;
@@ -19,13 +19,13 @@ import org.tsr.inference.UnknownGenerationException;
 import org.tsr.inference.remote.RemoteServerException;
 
 /**
- * RFC 9457 problem details for the service's own API: the field at fault for bad input, 404 for a model generation
- * that does not exist or cannot generate, 502 when the remote inference server failed. Spring's own handler covers
- * unreadable bodies and bean-validation failures (with the fields under {@code errors}). The OpenAI-compatible
- * endpoints answer in OpenAI's error format instead.
+ * RFC 9457 problem details for the APIs of the services that sample and judge: the field at fault for bad input
+ * (bean validation lists every field under {@code errors}), 404 for a model generation that does not exist or cannot
+ * generate, 502 when a remote inference server failed. Advice with a higher precedence, like the OpenAI-compatible
+ * endpoints' own error format, goes first.
  */
-@RestControllerAdvice(basePackages = "org.tsr.generator.direct")
-class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+@RestControllerAdvice
+public class InferenceProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(

@@ -1,0 +1,19 @@
+package org.tsr.judge.work;
+
+import java.util.List;
+
+/**
+ * The payload of a JUDGE work unit: rate responses with one judge generation, {@code samples} judgments each.
+ *
+ * @param modelRole the role of the model that wrote the responses (POLICY, ANCHOR, FUTURE, EVAL), for the meters
+ * @param template a judge template replacing the default rubric; null keeps the default
+ */
+public record JudgeUnit(
+        long judgeGenerationId,
+        List<Long> responseIds,
+        String modelRole,
+        int samples,
+        double temperature,
+        int maxTokens,
+        long seed,
+        String template) {}

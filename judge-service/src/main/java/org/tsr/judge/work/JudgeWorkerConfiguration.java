@@ -1,0 +1,17 @@
+package org.tsr.judge.work;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.tsr.store.workqueue.StageWorkerLifecycle;
+import org.tsr.store.workqueue.WorkQueue;
+import org.tsr.store.workqueue.WorkStage;
+
+@Configuration(proxyBeanMethods = false)
+class JudgeWorkerConfiguration {
+
+    @Bean
+    StageWorkerLifecycle judgeWorker(WorkQueue queue, JudgeHandler handler, JudgeProperties properties) {
+        return new StageWorkerLifecycle(
+                queue, WorkStage.JUDGE, handler, properties.workerThreads(), properties.idlePoll());
+    }
+}
