@@ -11,7 +11,9 @@ import java.util.List;
  * @param topK keep only the k most likely tokens; 0 disables it
  * @param maxNewTokens upper bound on generated tokens per completion
  * @param stopStrings text that ends a completion; the completion's text is cut before it
- * @param seed makes sampling reproducible; a prompt's samples do not depend on what else is in the batch
+ * @param seed makes sampling reproducible; each sample draws from a stream keyed by the seed, its sample index
+ *     and its prompt's tokens, so a prompt's samples do not depend on what else is in the batch (and a prompt
+ *     repeated within one call repeats its samples: ask for more samples per prompt instead)
  */
 public record SamplingParams(
         int samplesPerPrompt,
