@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks. Usage: bench/run.sh engine [sizes]   (sizes: tiny,25m by default)
+# Benchmarks. Usage: bench/run.sh engine [sizes] | store | generate   (sizes: tiny,25m by default)
 #
 # engine: the lm-engine against a PyTorch reference of the same architecture and shapes
 # (bench/engine/reference.py), same thread count (THREADS, default: all cores):
@@ -62,10 +62,31 @@ run_engine() {
         }'
 }
 
+# The store and generate benchmarks use TEST_DB_URL if set; else a PostgreSQL on 127.0.0.1:5432 if one
+# answers (each run creates and drops its own database there); else embedded PostgreSQL.
+use_local_postgres() {
+    if [[ -z "${TEST_DB_URL:-}" ]] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+        export TEST_DB_URL="jdbc:postgresql://127.0.0.1:5432/postgres"
+        export TEST_DB_USER="${TEST_DB_USER:-postgres}"
+    fi
+}
+
+# Runs a benchmark main class from a module's test sources.
+run_main() {
+    local module="$1" main="$2"
+    use_local_postgres
+    (cd "$root" && ./mvnw -B -q -ntp -pl "$module" -am install -DskipTests)
+    (cd "$root" && ./mvnw -B -q -ntp -pl "$module" exec:java -Dexec.mainClass="$main" \
+        -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false -Dai.djl.offline=true \
+        -Dthreads="$threads")
+}
+
 case "$what" in
     engine) run_engine ;;
+    store) run_main store org.tsr.store.bench.StoreBenchmark ;;
+    generate) run_main generator-service org.tsr.generator.bench.GenerateBenchmark ;;
     *)
-        echo "usage: bench/run.sh engine [tiny,25m]" >&2
+        echo "usage: bench/run.sh engine [tiny,25m] | store | generate" >&2
         exit 2
         ;;
 esac

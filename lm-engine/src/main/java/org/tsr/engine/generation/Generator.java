@@ -9,6 +9,7 @@ import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.KvCache;
+import org.tsr.engine.model.TokenIds;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.engine.tokenizer.ChatTemplate;
 
@@ -75,6 +76,7 @@ public final class Generator {
                 throw new IllegalArgumentException(
                         "prompt " + p + " has " + length + " tokens; it needs 1 to " + (context - 1));
             }
+            TokenIds.requireInVocabulary(prompts.get(p), network.config().vocabSize(), "prompt " + p);
         }
         List<Sequence> sequences = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {

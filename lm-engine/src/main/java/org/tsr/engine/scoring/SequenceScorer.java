@@ -10,6 +10,7 @@ import java.util.List;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.TokenIds;
 
 /**
  * Scores responses given prompts in one padded forward pass: per-token and summed log-probabilities of the
@@ -63,6 +64,11 @@ public final class SequenceScorer {
      */
     public ResponseLogProbs logProbs(NDManager manager, List<PromptResponse> batch) {
         int rows = batch.size();
+        int vocab = network.config().vocabSize();
+        for (int row = 0; row < rows; row++) {
+            TokenIds.requireInVocabulary(batch.get(row).promptIds(), vocab, "row " + row + " prompt");
+            TokenIds.requireInVocabulary(batch.get(row).responseIds(), vocab, "row " + row + " response");
+        }
         int width = batch.stream().mapToInt(PromptResponse::length).max().orElseThrow();
         if (width < 2) {
             throw new IllegalArgumentException("nothing to score: every row has fewer than two tokens");

@@ -165,6 +165,8 @@ class GeneratorTest {
                 .hasMessageContaining("prompt 0");
         assertThatThrownBy(() -> generator.generate(List.of("x".repeat(200)), SamplingParams.greedy(3)))
                 .hasMessageContaining("200 tokens");
+        assertThatThrownBy(() -> generator.generateFromIds(List.of(new long[] {5, 100_000}), SamplingParams.greedy(3)))
+                .hasMessageContaining("token id 100000 at position 1");
     }
 
     private static List<List<Long>> tokens(List<Completion> completions) {
