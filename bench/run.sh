@@ -81,8 +81,19 @@ run_main() {
         -Dthreads="$threads")
 }
 
+run_parity() {
+    ensure_pytorch
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    local cp
+    cp="$(engine_classpath)"
+    java -Dai.djl.offline=true -cp "$cp" "$root/bench/engine/ParityLogits.java" "$work/tiny" 2>/dev/null
+    (cd "$root/bench/engine" && /usr/bin/python3 parity.py "$work/tiny")
+}
+
 case "$what" in
     engine) run_engine ;;
+    parity) run_parity ;;
     store) run_main store org.tsr.store.bench.StoreBenchmark ;;
     generate) run_main generator-service org.tsr.generator.bench.GenerateBenchmark ;;
     *)
