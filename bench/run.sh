@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks. Usage: bench/run.sh engine [sizes] | store | generate   (sizes: tiny,25m by default)
+# Benchmarks. Usage: bench/run.sh engine [sizes] | parity | store | generate   (sizes: tiny,25m by default)
 #
 # engine: the lm-engine against a PyTorch reference of the same architecture and shapes
 # (bench/engine/reference.py), same thread count (THREADS, default: all cores):
@@ -97,7 +97,7 @@ case "$what" in
     store) run_main store org.tsr.store.bench.StoreBenchmark ;;
     generate) run_main generator-service org.tsr.generator.bench.GenerateBenchmark ;;
     *)
-        echo "usage: bench/run.sh engine [tiny,25m] | store | generate" >&2
+        echo "usage: bench/run.sh engine [tiny,25m] | parity | store | generate" >&2
         exit 2
         ;;
 esac
