@@ -48,7 +48,8 @@ public final class TestModels {
                 qkvBias,
                 outputBias,
                 VOCABULARY.id(CharacterVocabulary.BOS),
-                VOCABULARY.id(CharacterVocabulary.EOS));
+                VOCABULARY.id(CharacterVocabulary.EOS),
+                0);
     }
 
     public static Path write(Path dir, ModelConfig config, long seed) {

@@ -59,7 +59,8 @@ public final class HfConfigFile {
                     qkvBias,
                     outputBias,
                     firstInt(root.path("bos_token_id"), 1),
-                    firstInt(root.path("eos_token_id"), 2));
+                    firstInt(root.path("eos_token_id"), 2),
+                    slidingWindow(architecture, root));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(file, e.getMessage(), e);
         }
@@ -85,6 +86,16 @@ public final class HfConfigFile {
         if (config.architecture() == Architecture.LLAMA) {
             root.put("attention_bias", config.qkvBias());
             root.put("mlp_bias", false);
+        }
+        if (config.architecture() != Architecture.LLAMA) {
+            if (config.slidingWindow() > 0) {
+                root.put("sliding_window", config.slidingWindow());
+            } else {
+                root.putNull("sliding_window");
+            }
+            if (config.architecture() == Architecture.QWEN2) {
+                root.put("use_sliding_window", config.slidingWindow() > 0);
+            }
         }
         root.put("attention_dropout", 0.0);
         root.put("initializer_range", 0.02);
@@ -115,6 +126,18 @@ public final class HfConfigFile {
 
     static JsonMapper json() {
         return JSON;
+    }
+
+    /** Mistral slides whenever sliding_window is set; Qwen2 only with use_sliding_window. */
+    private static int slidingWindow(Architecture architecture, JsonNode root) {
+        boolean slides = switch (architecture) {
+            case MISTRAL -> true;
+            case QWEN2 -> root.path("use_sliding_window").asBoolean(false);
+            case LLAMA -> false;
+        };
+        return slides && root.path("sliding_window").isIntegralNumber()
+                ? root.get("sliding_window").asInt()
+                : 0;
     }
 
     private static void rejectUnsupportedFeatures(Path file, JsonNode root) {

@@ -69,7 +69,7 @@ public final class Generator {
             return List.of();
         }
         CausalLm network = model.network();
-        int context = network.config().maxPositionEmbeddings();
+        int context = network.config().contextLength();
         for (int p = 0; p < prompts.size(); p++) {
             int length = prompts.get(p).length;
             if (length == 0 || length >= context) {
@@ -192,7 +192,7 @@ public final class Generator {
                     model.generationConfig().eosTokenIds(),
                     params,
                     model.tokenizer(),
-                    model.config().maxPositionEmbeddings());
+                    model.config().contextLength());
         }
 
         /** Removes finished rows from the batch and the cache; false when none is left. */

@@ -5,6 +5,8 @@ package org.tsr.engine.model;
  *
  * @param qkvBias whether q/k/v projections carry a bias (Qwen2 always, Llama when attention_bias)
  * @param outputBias whether o_proj carries a bias (Llama's attention_bias covers o_proj too, Qwen2's does not)
+ * @param slidingWindow attention window of Mistral (and Qwen2 with use_sliding_window), 0 for none; the engine
+ *     attends to the whole sequence, so it limits sequences to the window instead of sliding
  */
 public record ModelConfig(
         Architecture architecture,
@@ -22,7 +24,8 @@ public record ModelConfig(
         boolean qkvBias,
         boolean outputBias,
         int bosTokenId,
-        int eosTokenId) {
+        int eosTokenId,
+        int slidingWindow) {
 
     public ModelConfig {
         requirePositive("vocab_size", vocabSize);
@@ -37,9 +40,17 @@ public record ModelConfig(
             throw new IllegalArgumentException("num_attention_heads (" + numAttentionHeads
                     + ") must be a multiple of num_key_value_heads (" + numKeyValueHeads + ")");
         }
+        if (slidingWindow < 0) {
+            throw new IllegalArgumentException("sliding_window must not be negative, got " + slidingWindow);
+        }
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
         }
+    }
+
+    /** The longest sequence (prompt plus completion) this engine computes exactly for the config. */
+    public int contextLength() {
+        return slidingWindow > 0 ? Math.min(maxPositionEmbeddings, slidingWindow) : maxPositionEmbeddings;
     }
 
     /** Query heads that share one key/value head. */

@@ -70,6 +70,10 @@ public final class SequenceScorer {
             TokenIds.requireInVocabulary(batch.get(row).responseIds(), vocab, "row " + row + " response");
         }
         int width = batch.stream().mapToInt(PromptResponse::length).max().orElseThrow();
+        if (width > network.config().contextLength()) {
+            throw new IllegalArgumentException("a row has " + width + " tokens; the model computes at most "
+                    + network.config().contextLength());
+        }
         if (width < 2) {
             throw new IllegalArgumentException("nothing to score: every row has fewer than two tokens");
         }

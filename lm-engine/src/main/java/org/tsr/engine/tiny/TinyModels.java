@@ -63,7 +63,8 @@ public final class TinyModels {
                 false,
                 false,
                 vocabulary.id(CharacterVocabulary.BOS),
-                vocabulary.id(CharacterVocabulary.EOS));
+                vocabulary.id(CharacterVocabulary.EOS),
+                0);
     }
 
     /** Writes a complete model directory with weights drawn from N(0, 0.02) by {@code seed}, norms at 1. */

@@ -33,6 +33,8 @@ class HfConfigFileTest {
         assertThat(config.queriesPerKeyValueHead()).isEqualTo(7);
         assertThat(config.ropeTheta()).isEqualTo(1_000_000.0);
         assertThat(config.tieWordEmbeddings()).isTrue();
+        assertThat(config.slidingWindow()).isZero();
+        assertThat(config.contextLength()).isEqualTo(32768);
     }
 
     @Test
@@ -58,6 +60,21 @@ class HfConfigFileTest {
                 """);
         assertThat(config.architecture()).isEqualTo(Architecture.MISTRAL);
         assertThat(config.headDim()).isEqualTo(128);
+        assertThat(config.contextLength()).isEqualTo(2048);
+    }
+
+    @Test
+    void aMistralSlidingWindowLimitsTheContextAndRoundTrips() throws Exception {
+        ModelConfig config = read("""
+                {"architectures": ["MistralForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
+                 "num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 2,
+                 "vocab_size": 10, "max_position_embeddings": 32768, "sliding_window": 4096}
+                """);
+        assertThat(config.slidingWindow()).isEqualTo(4096);
+        assertThat(config.contextLength()).isEqualTo(4096);
+        Path file = dir.resolve("saved.json");
+        HfConfigFile.write(config, file);
+        assertThat(HfConfigFile.read(file)).isEqualTo(config);
     }
 
     @Test
