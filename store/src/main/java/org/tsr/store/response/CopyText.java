@@ -1,29 +1,54 @@
 package org.tsr.store.response;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.List;
+import org.postgresql.copy.CopyIn;
 
-/** Renders responses as rows of PostgreSQL's COPY text format: tab-separated columns, {@code \N} for null. */
+/**
+ * Streams responses to a {@code COPY ... FROM STDIN} in PostgreSQL's text format: tab-separated columns, {@code \N} for
+ * null. Rows are rendered and sent in chunks, so the server parses and inserts one chunk while the next is rendered.
+ */
 final class CopyText {
+
+    private static final int CHUNK_CHARS = 1 << 16;
 
     private CopyText() {}
 
-    static String rows(List<NewResponse> responses) {
-        StringBuilder out = new StringBuilder(responses.size() * 512);
+    /** Sends every row and ends the copy; returns the number of rows the server took. */
+    static long send(List<NewResponse> responses, CopyIn copy) throws SQLException {
+        StringBuilder chunk = new StringBuilder(CHUNK_CHARS + 1024);
         for (NewResponse response : responses) {
-            out.append(response.promptId()).append('\t');
-            out.append(response.generationId()).append('\t');
-            if (response.iterationId() == null) {
-                out.append("\\N");
-            } else {
-                out.append(response.iterationId());
+            appendRow(response, chunk);
+            if (chunk.length() >= CHUNK_CHARS) {
+                write(chunk, copy);
             }
-            out.append('\t').append(response.purpose().name()).append('\t');
-            out.append(response.sampleIndex()).append('\t');
-            escape(response.text(), out);
-            out.append('\t').append(response.tokenCount()).append('\t');
-            out.append(response.finishReason().name()).append('\n');
         }
-        return out.toString();
+        write(chunk, copy);
+        return copy.endCopy();
+    }
+
+    private static void write(StringBuilder chunk, CopyIn copy) throws SQLException {
+        if (!chunk.isEmpty()) {
+            byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            chunk.setLength(0);
+        }
+    }
+
+    static void appendRow(NewResponse response, StringBuilder out) {
+        out.append(response.promptId()).append('\t');
+        out.append(response.generationId()).append('\t');
+        if (response.iterationId() == null) {
+            out.append("\\N");
+        } else {
+            out.append(response.iterationId());
+        }
+        out.append('\t').append(response.purpose().name()).append('\t');
+        out.append(response.sampleIndex()).append('\t');
+        escape(response.text(), out);
+        out.append('\t').append(response.tokenCount()).append('\t');
+        out.append(response.finishReason().name()).append('\n');
     }
 
     /** Escapes the characters COPY's text format gives a meaning: backslash, tab, newline and carriage return. */

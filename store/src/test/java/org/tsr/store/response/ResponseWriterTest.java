@@ -48,7 +48,8 @@ class ResponseWriterTest {
             }
         }
 
-        assertThat(writer.saveAll(batch)).isEqualTo(12);
+        assertThat(writer.saveAll(batch.subList(0, 5))).isEqualTo(5);
+        assertThat(writer.saveAll(batch)).as("only the 7 not stored yet are new").isEqualTo(7);
         assertThat(writer.saveAll(batch)).isZero();
         assertThat(responses.countByIterationId(iteration.getId())).isEqualTo(12);
 
