@@ -49,7 +49,9 @@ class ResponseWriterTest {
         }
 
         assertThat(writer.saveAll(batch.subList(0, 5))).isEqualTo(5);
-        assertThat(writer.saveAll(batch)).as("only the 7 not stored yet are new").isEqualTo(7);
+        assertThat(writer.saveAll(batch))
+                .as("only the 7 not stored yet are new")
+                .isEqualTo(7);
         assertThat(writer.saveAll(batch)).isZero();
         assertThat(responses.countByIterationId(iteration.getId())).isEqualTo(12);
 
