@@ -3,6 +3,7 @@ package org.tsr.judge.pairwise;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tsr.judge.rubric.JudgeTemplate;
 
 /**
  * The pairwise judge prompt: a text with {@code {prompt}}, {@code {first}} and {@code {second}} placeholders; the judge
@@ -40,7 +41,7 @@ public final class PairwiseTemplate {
     public static PairwiseTemplate of(String text) {
         Objects.requireNonNull(text, "text");
         if (!text.contains(FIRST) || !text.contains(SECOND)) {
-            throw new IllegalArgumentException(
+            throw new JudgeTemplate.InvalidTemplateException(
                     "a pairwise template must contain both " + FIRST + " and " + SECOND + " placeholders");
         }
         return new PairwiseTemplate(text);

@@ -66,6 +66,7 @@ class JudgmentsControllerTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json.readTree(response.body()).get("detail").asString()).contains("{response}");
+        assertThat(json.readTree(response.body()).get("field").asString()).isEqualTo("template");
     }
 
     @Test
