@@ -239,6 +239,25 @@ public class WorkQueue {
         return countsWhere("stage = ? and iteration_id = ?", stage.name(), iterationId);
     }
 
+    /** Counts the units of an iteration whose unit key starts with {@code keyPrefix}: the units of one phase. */
+    public StageCounts countsByKeyPrefix(long iterationId, String keyPrefix) {
+        return countsWhere("iteration_id = ? and unit_key like ?", iterationId, likePrefix(keyPrefix));
+    }
+
+    /** The first unit of an iteration, under a key prefix, that ended FAILED. */
+    public Optional<WorkUnit> firstFailed(long iterationId, String keyPrefix) {
+        return jdbc.sql("select " + UNIT_COLUMNS + " from work_unit where iteration_id = ? and unit_key like ?"
+                        + " and status = 'FAILED' order by id limit 1")
+                .params(iterationId, likePrefix(keyPrefix))
+                .query(WorkQueue::mapUnit)
+                .optional();
+    }
+
+    /** A LIKE pattern matching strings that start with {@code prefix}, its own wildcards escaped. */
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     private StageCounts countsWhere(String condition, Object... params) {
         long[] byStatus = new long[WorkStatus.values().length];
         jdbc.sql("select status, count(*) as n from work_unit where " + condition + " group by status")

@@ -236,6 +236,25 @@ class WorkQueueTest {
     }
 
     @Test
+    void countsOnePhaseOfAnIterationByKeyPrefix() {
+        long iteration =
+                jdbc.queryForObject("insert into run (name, method) values ('r', 'SR') returning id", Long.class);
+        long iterationId = jdbc.queryForObject(
+                "insert into iteration (run_id, iteration_index) values (?, 0) returning id", Long.class, runId);
+        queue.enqueue(NewWorkUnit.of(WorkStage.GENERATE, iterationId, "{}").withKey("it1/GENERATING/0"));
+        queue.enqueue(NewWorkUnit.of(WorkStage.GENERATE, iterationId, "{}").withKey("it1/GENERATING/1"));
+        queue.enqueue(NewWorkUnit.of(WorkStage.GENERATE, iterationId, "{}").withKey("it1/GENERATING_FUTURE/0"));
+        queue.enqueue(NewWorkUnit.of(WorkStage.GENERATE, iterationId, "{}").withKey("it1_GENERATING/x"));
+        ClaimedUnit first = queue.claim(WorkStage.GENERATE, "w", 1).get(0);
+        queue.failPermanently(first, "model is gone");
+
+        assertThat(queue.countsByKeyPrefix(iterationId, "it1/GENERATING/")).isEqualTo(new StageCounts(1, 0, 0, 1));
+        assertThat(queue.firstFailed(iterationId, "it1/GENERATING/"))
+                .hasValueSatisfying(unit -> assertThat(unit.lastError()).isEqualTo("model is gone"));
+        assertThat(queue.firstFailed(iterationId, "it1/GENERATING_FUTURE/")).isEmpty();
+    }
+
+    @Test
     void failedAttemptWaitsOutItsBackoff() {
         WorkQueueProperties properties =
                 new WorkQueueProperties(Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(30));
