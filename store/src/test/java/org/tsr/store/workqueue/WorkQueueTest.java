@@ -237,8 +237,7 @@ class WorkQueueTest {
 
     @Test
     void countsOnePhaseOfAnIterationByKeyPrefix() {
-        long iteration =
-                jdbc.queryForObject("insert into run (name, method) values ('r', 'SR') returning id", Long.class);
+        long runId = jdbc.queryForObject("insert into run (name, method) values ('r', 'SR') returning id", Long.class);
         long iterationId = jdbc.queryForObject(
                 "insert into iteration (run_id, iteration_index) values (?, 0) returning id", Long.class, runId);
         queue.enqueue(NewWorkUnit.of(WorkStage.GENERATE, iterationId, "{}").withKey("it1/GENERATING/0"));
