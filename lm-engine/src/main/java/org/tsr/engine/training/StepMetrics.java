@@ -1,0 +1,58 @@
+package org.tsr.engine.training;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one optimizer step did, named in {@link #asMap()} as TRL logs it. The reward fields are null for
+ * objectives without pairs.
+ *
+ * @param step optimizer steps done, this one included
+ * @param skipped the step's loss or gradient was not finite and no update was made
+ * @param nonFiniteSteps steps skipped so far in the run
+ */
+public record StepMetrics(
+        int step,
+        int totalSteps,
+        double epoch,
+        double loss,
+        double gradNorm,
+        double learningRate,
+        long tokens,
+        double tokensPerSecond,
+        boolean skipped,
+        int nonFiniteSteps,
+        Double rewardsChosen,
+        Double rewardsRejected,
+        Double rewardsMargins,
+        Double rewardsAccuracies,
+        Double logpsChosen,
+        Double logpsRejected) {
+
+    public Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("step", step);
+        map.put("total_steps", totalSteps);
+        map.put("epoch", epoch);
+        map.put("loss", finiteOrNull(loss));
+        map.put("grad_norm", finiteOrNull(gradNorm));
+        map.put("learning_rate", learningRate);
+        map.put("tokens", tokens);
+        map.put("tokens_per_second", tokensPerSecond);
+        map.put("non_finite_steps", nonFiniteSteps);
+        if (rewardsChosen != null) {
+            map.put("rewards/chosen", rewardsChosen);
+            map.put("rewards/rejected", rewardsRejected);
+            map.put("rewards/margins", rewardsMargins);
+            map.put("rewards/accuracies", rewardsAccuracies);
+            map.put("logps/chosen", logpsChosen);
+            map.put("logps/rejected", logpsRejected);
+        }
+        return map;
+    }
+
+    /** JSON has no NaN: a skipped step's loss is written as null. */
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}

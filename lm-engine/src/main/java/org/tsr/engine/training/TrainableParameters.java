@@ -1,0 +1,55 @@
+package org.tsr.engine.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.NamedParameter;
+
+/** The parameters a run updates, with gradients attached, and what the trainer asks of their gradients. */
+public final class TrainableParameters {
+
+    private final List<NamedParameter> parameters;
+
+    private TrainableParameters(List<NamedParameter> parameters) {
+        this.parameters = parameters;
+    }
+
+    /** Every parameter of the network, each set to collect gradients. */
+    public static TrainableParameters all(CausalLm network) {
+        List<NamedParameter> parameters = network.namedParameters();
+        for (NamedParameter parameter : parameters) {
+            parameter.parameter().getArray().setRequiresGradient(true);
+        }
+        return new TrainableParameters(parameters);
+    }
+
+    public List<NamedParameter> list() {
+        return parameters;
+    }
+
+    /** The L2 norm of all gradients together, as PyTorch's clip_grad_norm_ computes it; NaN or infinite if any is. */
+    public double globalGradientNorm() {
+        try (NDScope scope = new NDScope()) {
+            NDList squares = new NDList(parameters.size());
+            for (NamedParameter parameter : parameters) {
+                NDArray gradient = parameter.parameter().getArray().getGradient();
+                squares.add(gradient.square().sum());
+            }
+            return Math.sqrt(ai.djl.ndarray.NDArrays.stack(squares).sum().getFloat());
+        }
+    }
+
+    /**
+     * Sets every gradient to zero in place. PyTorch accumulates gradients across backward passes; a NaN
+     * gradient times zero stays NaN, so this fills rather than scales.
+     */
+    public void zeroGradients() {
+        for (NamedParameter parameter : parameters) {
+            JniUtils.zeroGrad((PtNDArray) parameter.parameter().getArray());
+        }
+    }
+}

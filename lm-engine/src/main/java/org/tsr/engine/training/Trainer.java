@@ -1,0 +1,139 @@
+package org.tsr.engine.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tsr.engine.LanguageModel;
+
+/**
+ * The training loop shared by SFT and DPO: shuffled batches by seed, gradient accumulation, global-norm
+ * clipping, AdamW under a warm-up and decay schedule, a finite-loss guard, metrics per step and resumable
+ * training checkpoints. The model's weights are updated in place.
+ */
+public final class Trainer<T> {
+
+    /** DJL allows one open gradient collector per JVM; runs in one process take turns per forward pass. */
+    private static final ReentrantLock COLLECTOR = new ReentrantLock();
+
+    private final LanguageModel model;
+    private final Objective<T> objective;
+    private final TrainingOptions options;
+
+    public Trainer(LanguageModel model, Objective<T> objective, TrainingOptions options) {
+        this.model = model;
+        this.objective = objective;
+        this.options = options;
+    }
+
+    /**
+     * Trains on {@code examples}, resuming from the training checkpoint in {@code checkpointDir} when there is
+     * one (null: no checkpoints).
+     *
+     * @throws NonFiniteLossException when {@link TrainingOptions#maxConsecutiveNonFiniteSteps()} steps in a
+     *     row were not finite
+     */
+    public TrainingResult train(List<T> examples, TrainingListener listener, Path checkpointDir) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("nothing to train on: the dataset is empty");
+        }
+        int totalSteps = options.totalSteps(examples.size());
+        LearningRateSchedule schedule = LearningRateSchedule.of(options, totalSteps);
+        TrainerState state = TrainerState.fresh(examples.size(), options.seed());
+        Optional<TrainingCheckpoint> checkpoint =
+                checkpointDir == null ? Optional.empty() : TrainingCheckpoint.find(checkpointDir);
+        if (checkpoint.isPresent()) {
+            TrainerState saved = checkpoint.get().state();
+            if (saved.examples() != examples.size() || saved.seed() != options.seed()) {
+                throw new IllegalStateException("the training checkpoint in " + checkpointDir + " is of a run over "
+                        + saved.examples() + " examples with seed " + saved.seed() + ", not " + examples.size()
+                        + " with seed " + options.seed());
+            }
+            checkpoint.get().restoreWeights(model);
+            state = saved;
+        }
+        int resumedFrom = state.step();
+        TrainableParameters parameters = TrainableParameters.all(model.network());
+        StepMetrics last = null;
+        try (AdamW optimizer = new AdamW(model.manager(), parameters, options)) {
+            checkpoint.ifPresent(saved -> saved.restoreOptimizer(optimizer));
+            while (state.step() < totalSteps) {
+                double learningRate = schedule.at(state.step());
+                StepOutcome outcome = runStep(examples, state.step(), parameters);
+                if (outcome.finite()) {
+                    double scale = options.maxGradNorm() > 0 && outcome.gradNorm() > options.maxGradNorm()
+                            ? options.maxGradNorm() / (outcome.gradNorm() + 1e-6)
+                            : 1.0;
+                    optimizer.step(learningRate, scale);
+                    state = state.updated(optimizer.steps());
+                } else {
+                    state = state.skipped();
+                }
+                parameters.zeroGradients();
+                last = outcome.metrics(state, totalSteps, options.stepsPerEpoch(examples.size()), learningRate);
+                listener.onStep(last);
+                if (state.consecutiveNonFinite() >= options.maxConsecutiveNonFiniteSteps()) {
+                    throw new NonFiniteLossException("the loss or its gradient was not finite on "
+                            + state.consecutiveNonFinite() + " steps in a row (up to step " + state.step()
+                            + "); the steps were skipped and the run stopped");
+                }
+                if (checkpointDir != null
+                        && options.checkpointEvery() > 0
+                        && state.step() % options.checkpointEvery() == 0
+                        && state.step() < totalSteps) {
+                    TrainingCheckpoint.write(checkpointDir, model, optimizer, state);
+                    listener.onCheckpoint(state.step());
+                }
+            }
+        }
+        return new TrainingResult(state.step(), state.nonFiniteSteps(), resumedFrom, last);
+    }
+
+    private StepOutcome runStep(List<T> examples, int step, TrainableParameters parameters) {
+        int stepsPerEpoch = options.stepsPerEpoch(examples.size());
+        List<Integer> order = epochOrder(examples.size(), step / stepsPerEpoch);
+        int perStep = options.batchSize() * options.gradientAccumulationSteps();
+        int from = (step % stepsPerEpoch) * perStep;
+        int to = Math.min(order.size(), from + perStep);
+        StepOutcome outcome = new StepOutcome(System.nanoTime());
+        for (int start = from; start < to && outcome.finite(); start += options.batchSize()) {
+            List<T> batch = new ArrayList<>();
+            for (int i = start; i < Math.min(to, start + options.batchSize()); i++) {
+                batch.add(examples.get(order.get(i)));
+            }
+            // each pass weighs in by its share of the step's examples, so the step's loss is their mean
+            float weight = (float) batch.size() / (to - from);
+            COLLECTOR.lock();
+            try (NDManager manager = model.manager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                BatchLoss loss = objective.forward(manager, batch);
+                float value = loss.loss().getFloat();
+                outcome.add(loss, value, weight);
+                if (Float.isFinite(value)) {
+                    collector.backward(loss.loss().mul(weight));
+                }
+            } finally {
+                COLLECTOR.unlock();
+            }
+        }
+        if (outcome.finite()) {
+            outcome.gradNorm(parameters.globalGradientNorm());
+        }
+        return outcome;
+    }
+
+    private List<Integer> epochOrder(int size, int epoch) {
+        List<Integer> order = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(options.seed() * 1_000_003L + epoch));
+        return order;
+    }
+}

@@ -1,0 +1,198 @@
+package org.tsr.engine.training;
+
+/**
+ * How a training run optimises, whatever its objective.
+ *
+ * @param learningRate the peak learning rate, reached at the end of warm-up
+ * @param minLearningRate where the decay ends on the last step (the SR paper decays 1e-6 to 1e-7)
+ * @param schedule the decay after warm-up
+ * @param warmupSteps optimizer steps of linear warm-up from near zero to the peak
+ * @param weightDecay AdamW's decoupled decay, applied to matrices only (not to norms and biases, as
+ *     transformers' trainers do)
+ * @param maxGradNorm the global gradient norm is scaled down to this; 0 turns clipping off
+ * @param epochs passes over the examples
+ * @param batchSize examples (SFT) or pairs (DPO) per forward pass
+ * @param gradientAccumulationSteps forward passes whose gradients make one optimizer step
+ * @param seed decides the example order of every epoch, the only randomness of a run
+ * @param maxConsecutiveNonFiniteSteps non-finite steps in a row that fail the run; each one is skipped
+ * @param checkpointEvery optimizer steps between training checkpoints; 0 writes none
+ */
+public record TrainingOptions(
+        double learningRate,
+        double minLearningRate,
+        LearningRateSchedule.Kind schedule,
+        int warmupSteps,
+        double weightDecay,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        double maxGradNorm,
+        int epochs,
+        int batchSize,
+        int gradientAccumulationSteps,
+        long seed,
+        int maxConsecutiveNonFiniteSteps,
+        int checkpointEvery) {
+
+    public TrainingOptions {
+        require(learningRate > 0 && learningRate <= 1, "learningRate", "must be in (0, 1], got " + learningRate);
+        require(
+                minLearningRate >= 0 && minLearningRate <= learningRate,
+                "minLearningRate",
+                "must be in [0, learningRate], got " + minLearningRate);
+        require(schedule != null, "schedule", "is required");
+        require(warmupSteps >= 0, "warmupSteps", "must be >= 0, got " + warmupSteps);
+        require(weightDecay >= 0 && weightDecay < 1, "weightDecay", "must be in [0, 1), got " + weightDecay);
+        require(adamBeta1 >= 0 && adamBeta1 < 1, "adamBeta1", "must be in [0, 1), got " + adamBeta1);
+        require(adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta2", "must be in [0, 1), got " + adamBeta2);
+        require(adamEpsilon > 0, "adamEpsilon", "must be > 0, got " + adamEpsilon);
+        require(maxGradNorm >= 0, "maxGradNorm", "must be >= 0, got " + maxGradNorm);
+        require(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
+        require(batchSize >= 1, "batchSize", "must be >= 1, got " + batchSize);
+        require(
+                gradientAccumulationSteps >= 1,
+                "gradientAccumulationSteps",
+                "must be >= 1, got " + gradientAccumulationSteps);
+        require(
+                maxConsecutiveNonFiniteSteps >= 1,
+                "maxConsecutiveNonFiniteSteps",
+                "must be >= 1, got " + maxConsecutiveNonFiniteSteps);
+        require(checkpointEvery >= 0, "checkpointEvery", "must be >= 0, got " + checkpointEvery);
+    }
+
+    /** AdamW at 1e-5 with 10% of a typical run's steps as warm-up left to the caller: constant after none. */
+    public static TrainingOptions defaults() {
+        return new TrainingOptions(
+                1e-5, 0, LearningRateSchedule.Kind.LINEAR, 0, 0.0, 0.9, 0.999, 1e-8, 1.0, 1, 16, 1, 42, 2, 0);
+    }
+
+    public TrainingOptions withLearningRate(double peak, double min) {
+        return new TrainingOptions(
+                peak,
+                min,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery);
+    }
+
+    public TrainingOptions withBatches(int epochs, int batchSize, int gradientAccumulationSteps) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery);
+    }
+
+    public TrainingOptions withSchedule(LearningRateSchedule.Kind schedule, int warmupSteps) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery);
+    }
+
+    public TrainingOptions withRegularisation(double weightDecay, double maxGradNorm) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery);
+    }
+
+    public TrainingOptions withSeed(long seed) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery);
+    }
+
+    public TrainingOptions withCheckpointEvery(int checkpointEvery) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery);
+    }
+
+    /** Optimizer steps for {@code examples} examples: every epoch ends with a possibly smaller step. */
+    public int totalSteps(int examples) {
+        return epochs * stepsPerEpoch(examples);
+    }
+
+    public int stepsPerEpoch(int examples) {
+        int perStep = batchSize * gradientAccumulationSteps;
+        return (examples + perStep - 1) / perStep;
+    }
+
+    private static void require(boolean condition, String field, String message) {
+        if (!condition) {
+            throw new InvalidTrainingOptionException(field, field + " " + message);
+        }
+    }
+}
