@@ -9,7 +9,9 @@ create table run (
     created_at    timestamptz not null default now(),
     updated_at    timestamptz not null default now(),
     started_at    timestamptz,
-    finished_at   timestamptz
+    finished_at   timestamptz,
+    -- why a FAILED run stopped: the phase and the error of the work unit that failed
+    failure_reason text
 );
 
 create index run_status_idx on run (status);

@@ -85,6 +85,12 @@ public class Iteration {
         finishedAt = Instant.now();
     }
 
+    /** Takes a failed iteration back into its current phase. */
+    public void resume() {
+        status = IterationStatus.RUNNING;
+        finishedAt = null;
+    }
+
     public void cancel() {
         status = IterationStatus.CANCELLED;
         finishedAt = Instant.now();

@@ -38,6 +38,7 @@ public class Run {
     private Instant updatedAt = createdAt;
     private Instant startedAt;
     private Instant finishedAt;
+    private String failureReason;
 
     protected Run() {}
 
@@ -65,6 +66,22 @@ public class Run {
         }
         status = outcome;
         finishedAt = Instant.now();
+    }
+
+    /** Stops the run for good with the reason shown to users. */
+    public void fail(String reason) {
+        failureReason = Objects.requireNonNull(reason, "reason");
+        finish(RunStatus.FAILED);
+    }
+
+    /** Continues a failed or paused run; a failed run forgets its reason. */
+    public void resume() {
+        if (status != RunStatus.FAILED && status != RunStatus.PAUSED) {
+            throw new IllegalStateException("only a FAILED or PAUSED run can resume; this one is " + status);
+        }
+        failureReason = null;
+        finishedAt = null;
+        status = RunStatus.RUNNING;
     }
 
     @PreUpdate
@@ -110,5 +127,9 @@ public class Run {
 
     public Instant getFinishedAt() {
         return finishedAt;
+    }
+
+    public String getFailureReason() {
+        return failureReason;
     }
 }

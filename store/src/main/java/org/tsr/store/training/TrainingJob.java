@@ -86,6 +86,15 @@ public class TrainingJob {
         return this;
     }
 
+    /**
+     * Names the generation this job will produce, registered ahead (PENDING) so that the lineage shows it while it
+     * trains.
+     */
+    public TrainingJob producing(long outputGenerationId) {
+        this.outputGenerationId = outputGenerationId;
+        return this;
+    }
+
     public void start(int totalSteps) {
         status = TrainingStatus.RUNNING;
         this.totalSteps = totalSteps;

@@ -244,6 +244,26 @@ public class WorkQueue {
         return countsWhere("iteration_id = ? and unit_key like ?", iterationId, likePrefix(keyPrefix));
     }
 
+    /**
+     * Gives the FAILED units of an iteration under a key prefix a fresh set of attempts, for a run resumed after its
+     * cause was fixed; returns how many.
+     */
+    public int retryFailed(long iterationId, String keyPrefix) {
+        return jdbc.sql("update work_unit set status = 'PENDING', attempts = 0, available_at = now(),"
+                        + " finished_at = null, updated_at = now()"
+                        + " where iteration_id = ? and unit_key like ? and status = 'FAILED'")
+                .params(iterationId, likePrefix(keyPrefix))
+                .update();
+    }
+
+    /** Ends every unit of an iteration not started yet, for a cancelled run; returns how many. */
+    public int cancelPending(long iterationId) {
+        return jdbc.sql("update work_unit set status = 'FAILED', last_error = 'cancelled with its run',"
+                        + " finished_at = now(), updated_at = now() where iteration_id = ? and status = 'PENDING'")
+                .params(iterationId)
+                .update();
+    }
+
     /** The first unit of an iteration, under a key prefix, that ended FAILED. */
     public Optional<WorkUnit> firstFailed(long iterationId, String keyPrefix) {
         return jdbc.sql("select " + UNIT_COLUMNS + " from work_unit where iteration_id = ? and unit_key like ?"

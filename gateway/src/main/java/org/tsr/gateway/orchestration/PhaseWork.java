@@ -1,0 +1,193 @@
+package org.tsr.gateway.orchestration;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.tsr.gateway.runs.RunSettings;
+import org.tsr.store.lineage.GenerationKind;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.store.pair.PairDataset;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.prompt.PromptSplit;
+import org.tsr.store.response.Response;
+import org.tsr.store.response.ResponsePurpose;
+import org.tsr.store.response.ResponseRepository;
+import org.tsr.store.run.Iteration;
+import org.tsr.store.run.IterationPhase;
+import org.tsr.store.run.Run;
+import org.tsr.store.run.RunMethod;
+import org.tsr.store.training.TrainingJob;
+import org.tsr.store.training.TrainingJobRepository;
+import org.tsr.store.workqueue.NewWorkUnit;
+import org.tsr.store.workqueue.WorkQueue;
+import org.tsr.store.workqueue.WorkStage;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Creates the work units of a phase. Every unit has a key made of the iteration, the phase and its slice, so starting
+ * a phase twice (a gateway restarted mid-way) enqueues nothing twice.
+ */
+@Component
+class PhaseWork {
+
+    private final WorkQueue queue;
+    private final PromptRepository prompts;
+    private final ResponseRepository responses;
+    private final ModelGenerationRepository generations;
+    private final TrainingJobRepository trainingJobs;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    PhaseWork(
+            WorkQueue queue,
+            PromptRepository prompts,
+            ResponseRepository responses,
+            ModelGenerationRepository generations,
+            TrainingJobRepository trainingJobs) {
+        this.queue = queue;
+        this.prompts = prompts;
+        this.responses = responses;
+        this.generations = generations;
+        this.trainingJobs = trainingJobs;
+    }
+
+    /** Enqueues the phase's units; returns a generation the phase trains, if it trains one. */
+    ModelGeneration start(Run run, RunSettings settings, Iteration iteration, IterationPhase phase) {
+        String keys = PhasePlan.unitKeyPrefix(iteration.getId(), phase);
+        long policy = iteration.getPolicyGenerationId();
+        switch (phase) {
+            case GENERATING -> {
+                generate(settings, iteration, keys + "policy/", policy, ResponsePurpose.POLICY);
+                if (run.getMethod() == RunMethod.TSR) {
+                    generate(
+                            settings,
+                            iteration,
+                            keys + "anchor/",
+                            run.getInitialGenerationId(),
+                            ResponsePurpose.ANCHOR);
+                }
+            }
+            case JUDGING -> {
+                judge(settings, iteration, keys + "policy/", ResponsePurpose.POLICY);
+                if (run.getMethod() == RunMethod.TSR) {
+                    judge(settings, iteration, keys + "anchor/", ResponsePurpose.ANCHOR);
+                }
+            }
+            case PAIRING -> pair(iteration, keys, run.getMethod() == RunMethod.SR ? PairDataset.SR : PairDataset.D1);
+            case TRAINING_FUTURE -> {
+                return train(run, settings, iteration, keys, PairDataset.D1, GenerationKind.FUTURE);
+            }
+            case GENERATING_FUTURE ->
+                generate(
+                        settings,
+                        iteration,
+                        keys + "future/",
+                        iteration.getFutureGenerationId(),
+                        ResponsePurpose.FUTURE);
+            case JUDGING_FUTURE -> judge(settings, iteration, keys + "future/", ResponsePurpose.FUTURE);
+            case PAIRING_FUTURE -> pair(iteration, keys, PairDataset.D2);
+            case TRAINING -> {
+                PairDataset dataset = run.getMethod() == RunMethod.SR ? PairDataset.SR : PairDataset.D2;
+                return train(run, settings, iteration, keys, dataset, GenerationKind.POLICY);
+            }
+            default -> throw new IllegalArgumentException("phase " + phase + " creates no work");
+        }
+        return null;
+    }
+
+    private void generate(
+            RunSettings settings, Iteration iteration, String keys, long generationId, ResponsePurpose purpose) {
+        List<Long> chunk = prompts
+                .findByPromptSetIdAndSplitAndChunkOrderByPosition(
+                        settings.promptSetId(), PromptSplit.ITERATION, iteration.getPromptChunk())
+                .stream()
+                .map(Prompt::getId)
+                .toList();
+        List<NewWorkUnit> units = new ArrayList<>();
+        int slice = 0;
+        for (int from = 0; from < chunk.size(); from += settings.promptsPerUnit()) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("iterationId", iteration.getId());
+            payload.put("generationId", generationId);
+            payload.put("purpose", purpose.name());
+            payload.put("promptIds", chunk.subList(from, Math.min(chunk.size(), from + settings.promptsPerUnit())));
+            payload.put("chat", settings.chat());
+            payload.put(
+                    "sampling",
+                    Map.of(
+                            "n", settings.samplesPerPrompt(),
+                            "temperature", settings.sampling().temperature(),
+                            "topP", settings.sampling().topP(),
+                            "topK", 0,
+                            "maxTokens", settings.sampling().maxTokens(),
+                            "stop", List.of(),
+                            // each iteration and purpose samples with its own seed, reproducibly
+                            "seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal()));
+            units.add(unit(WorkStage.GENERATE, iteration, keys + slice++, payload));
+        }
+        queue.enqueueAll(units);
+    }
+
+    private void judge(RunSettings settings, Iteration iteration, String keys, ResponsePurpose purpose) {
+        List<Long> ids =
+                responses
+                        .findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(iteration.getId(), purpose)
+                        .stream()
+                        .map(Response::getId)
+                        .toList();
+        List<NewWorkUnit> units = new ArrayList<>();
+        int slice = 0;
+        for (int from = 0; from < ids.size(); from += settings.responsesPerUnit()) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("judgeGenerationId", iteration.getPolicyGenerationId());
+            payload.put("responseIds", ids.subList(from, Math.min(ids.size(), from + settings.responsesPerUnit())));
+            payload.put("modelRole", purpose.name());
+            payload.put("samples", settings.judgeSamples());
+            payload.put("temperature", settings.judge().temperature());
+            payload.put("maxTokens", settings.judge().maxTokens());
+            payload.put("seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal());
+            payload.put("template", settings.judge().template());
+            units.add(unit(WorkStage.JUDGE, iteration, keys + slice++, payload));
+        }
+        queue.enqueueAll(units);
+    }
+
+    private void pair(Iteration iteration, String keys, PairDataset dataset) {
+        Map<String, Object> payload = Map.of(
+                "iterationId", iteration.getId(),
+                "dataset", dataset.name(),
+                "judgeGenerationId", iteration.getPolicyGenerationId());
+        queue.enqueue(unit(WorkStage.PAIR, iteration, keys + dataset.name(), payload));
+    }
+
+    /**
+     * Registers the generation to be trained (PENDING, its parent the iteration's policy) and its DPO job, with the
+     * policy as both the starting point and the reference, and enqueues the job.
+     */
+    private ModelGeneration train(
+            Run run, RunSettings settings, Iteration iteration, String keys, PairDataset dataset, GenerationKind kind) {
+        ModelGeneration policy =
+                generations.findById(iteration.getPolicyGenerationId()).orElseThrow();
+        String name = kind == GenerationKind.FUTURE
+                ? "run-" + run.getId() + "/M" + iteration.getIndex() + "-future"
+                : "run-" + run.getId() + "/M" + (iteration.getIndex() + 1);
+        ModelGeneration output =
+                generations.save(ModelGeneration.trainedFrom(policy, name, kind, run.getId(), iteration.getId()));
+        String datasetJson = json.writeValueAsString(
+                Map.of("type", "preference_pairs", "iterationId", iteration.getId(), "dataset", dataset.name()));
+        TrainingJob job = trainingJobs.save(
+                TrainingJob.dpo(policy.getId(), policy.getId(), datasetJson, json.writeValueAsString(settings.dpo()))
+                        .forIteration(run.getId(), iteration.getId())
+                        .producing(output.getId()));
+        queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + kind.name(), Map.of("trainingJobId", job.getId())));
+        return output;
+    }
+
+    private NewWorkUnit unit(WorkStage stage, Iteration iteration, String key, Map<String, Object> payload) {
+        return NewWorkUnit.of(stage, iteration.getId(), json.writeValueAsString(payload))
+                .withKey(key);
+    }
+}

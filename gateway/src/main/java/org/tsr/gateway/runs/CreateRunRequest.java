@@ -1,0 +1,69 @@
+package org.tsr.gateway.runs;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.Map;
+import org.tsr.store.run.RunMethod;
+
+/**
+ * A run to start. Left out: K 4, 3 judge samples, sampling at temperature 0.7 and top-p 0.9 with 128 tokens, judging
+ * at temperature 0.7 with 256 tokens and the default rubric, automatic advance, chat format on, 16 prompts per
+ * generation unit and 64 responses per judging unit.
+ */
+public record CreateRunRequest(
+        @NotBlank String name,
+        @NotNull RunMethod method,
+        @NotNull Long initialGenerationId,
+        @NotNull Long promptSetId,
+        @NotNull @Min(1) @Max(100) Integer iterations,
+        @Min(1) @Max(64) Integer samplesPerPrompt,
+        @Min(1) @Max(16) Integer judgeSamples,
+        @Valid Sampling sampling,
+        @Valid Judging judge,
+        Map<String, Object> dpo,
+        RunSettings.Advance advance,
+        Boolean chat,
+        @Min(1) Integer promptsPerUnit,
+        @Min(1) Integer responsesPerUnit) {
+
+    public record Sampling(
+            @DecimalMin("0.0") Double temperature,
+
+            @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0")
+            Double topP,
+
+            @Min(1) Integer maxTokens,
+            Long seed) {}
+
+    public record Judging(
+            @DecimalMin("0.0") Double temperature, @Min(1) Integer maxTokens, String template) {}
+
+    RunSettings toSettings() {
+        Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
+        Judging j = judge == null ? new Judging(null, null, null) : judge;
+        return new RunSettings(
+                promptSetId,
+                iterations,
+                samplesPerPrompt == null ? 4 : samplesPerPrompt,
+                judgeSamples == null ? 3 : judgeSamples,
+                new RunSettings.Sampling(
+                        s.temperature() == null ? 0.7 : s.temperature(),
+                        s.topP() == null ? 0.9 : s.topP(),
+                        s.maxTokens() == null ? 128 : s.maxTokens(),
+                        s.seed() == null ? 0 : s.seed()),
+                new RunSettings.Judging(
+                        j.temperature() == null ? 0.7 : j.temperature(),
+                        j.maxTokens() == null ? 256 : j.maxTokens(),
+                        j.template()),
+                dpo == null ? Map.of() : dpo,
+                advance == null ? RunSettings.Advance.AUTO : advance,
+                chat == null || chat,
+                promptsPerUnit == null ? 16 : promptsPerUnit,
+                responsesPerUnit == null ? 64 : responsesPerUnit);
+    }
+}

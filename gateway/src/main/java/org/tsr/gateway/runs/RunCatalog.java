@@ -1,0 +1,189 @@
+package org.tsr.gateway.runs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.tsr.gateway.orchestration.RunConductor;
+import org.tsr.store.lineage.GenerationStatus;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.prompt.PromptSetRepository;
+import org.tsr.store.prompt.PromptSplit;
+import org.tsr.store.run.Iteration;
+import org.tsr.store.run.IterationRepository;
+import org.tsr.store.run.IterationStatus;
+import org.tsr.store.run.Run;
+import org.tsr.store.run.RunRepository;
+import org.tsr.store.run.RunStatus;
+import org.tsr.store.workqueue.StageCounts;
+import org.tsr.store.workqueue.WorkQueue;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Creates, lists and steers runs; the conductor moves them forward. */
+@Service
+public class RunCatalog {
+
+    private final RunRepository runs;
+    private final IterationRepository iterations;
+    private final ModelGenerationRepository generations;
+    private final PromptSetRepository promptSets;
+    private final PromptRepository prompts;
+    private final WorkQueue queue;
+    private final RunConductor conductor;
+    private final RunSettingsJson settingsJson;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    RunCatalog(
+            RunRepository runs,
+            IterationRepository iterations,
+            ModelGenerationRepository generations,
+            PromptSetRepository promptSets,
+            PromptRepository prompts,
+            WorkQueue queue,
+            RunConductor conductor,
+            RunSettingsJson settingsJson) {
+        this.runs = runs;
+        this.iterations = iterations;
+        this.generations = generations;
+        this.promptSets = promptSets;
+        this.prompts = prompts;
+        this.queue = queue;
+        this.conductor = conductor;
+        this.settingsJson = settingsJson;
+    }
+
+    public RunView create(CreateRunRequest request) {
+        RunSettings settings = request.toSettings();
+        ModelGeneration initial = generations
+                .findById(request.initialGenerationId())
+                .orElseThrow(() -> new RunProblem(
+                        HttpStatus.NOT_FOUND,
+                        "initialGenerationId",
+                        "model generation " + request.initialGenerationId() + " does not exist"));
+        if (initial.getStatus() != GenerationStatus.READY) {
+            throw new RunProblem(
+                    HttpStatus.CONFLICT,
+                    "initialGenerationId",
+                    "model generation " + initial.getId() + " is " + initial.getStatus() + ", not READY");
+        }
+        if (!promptSets.existsById(request.promptSetId())) {
+            throw new RunProblem(
+                    HttpStatus.NOT_FOUND, "promptSetId", "prompt set " + request.promptSetId() + " does not exist");
+        }
+        for (int chunk = 0; chunk < settings.iterations(); chunk++) {
+            if (prompts.findByPromptSetIdAndSplitAndChunkOrderByPosition(
+                            request.promptSetId(), PromptSplit.ITERATION, chunk)
+                    .isEmpty()) {
+                throw new RunProblem(
+                        HttpStatus.UNPROCESSABLE_ENTITY,
+                        "iterations",
+                        "prompt set " + request.promptSetId() + " has no ITERATION prompts in chunk " + chunk
+                                + ", which iteration " + chunk + " would sample on");
+            }
+        }
+        Run run = runs.save(new Run(request.name(), request.method(), initial.getId(), settingsJson.write(settings)));
+        conductor.startIteration(run.getId());
+        return view(run.getId());
+    }
+
+    @Transactional(readOnly = true)
+    public List<RunView> list() {
+        return runs.findAll().stream().map(run -> view(run.getId())).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public RunView view(long runId) {
+        Run run = find(runId);
+        List<RunView.IterationView> views = new ArrayList<>();
+        for (Iteration iteration : iterations.findByRunIdOrderByIndex(runId)) {
+            StageCounts counts = queue.countsByKeyPrefix(
+                    iteration.getId(),
+                    "iteration-" + iteration.getId() + "/"
+                            + iteration.getPhase().name() + "/");
+            views.add(new RunView.IterationView(
+                    iteration.getIndex(),
+                    iteration.getPhase().name(),
+                    iteration.getStatus().name(),
+                    iteration.getPolicyGenerationId(),
+                    iteration.getFutureGenerationId(),
+                    iteration.getNextGenerationId(),
+                    iteration.getPromptChunk(),
+                    new RunView.Progress(counts.done(), counts.total(), counts.running(), counts.failed()),
+                    json.readTree(iteration.getDiagnostics())));
+        }
+        return new RunView(
+                run.getId(),
+                run.getName(),
+                run.getMethod().name(),
+                run.getStatus().name(),
+                run.getFailureReason(),
+                run.getInitialGenerationId(),
+                settingsJson.read(run),
+                run.getCreatedAt(),
+                run.getStartedAt(),
+                run.getFinishedAt(),
+                views);
+    }
+
+    /** Manual mode: starts the next iteration of a run that waits for it. */
+    public RunView nextIteration(long runId) {
+        Run run = find(runId);
+        if (run.getStatus() != RunStatus.PAUSED) {
+            throw new RunProblem(
+                    HttpStatus.CONFLICT,
+                    null,
+                    "run " + runId + " is " + run.getStatus() + "; only a PAUSED run starts its next iteration");
+        }
+        conductor.startIteration(runId);
+        return view(runId);
+    }
+
+    /** Stops a run: its current iteration is cancelled and its units not yet started are ended. */
+    @Transactional
+    public RunView cancel(long runId) {
+        Run run = find(runId);
+        if (run.getStatus() == RunStatus.SUCCEEDED || run.getStatus() == RunStatus.CANCELLED) {
+            throw new RunProblem(HttpStatus.CONFLICT, null, "run " + runId + " is already " + run.getStatus());
+        }
+        for (Iteration iteration : iterations.findByRunIdOrderByIndex(runId)) {
+            if (iteration.getStatus() == IterationStatus.RUNNING || iteration.getStatus() == IterationStatus.PENDING) {
+                iteration.cancel();
+                iterations.save(iteration);
+                queue.cancelPending(iteration.getId());
+            }
+        }
+        run.finish(RunStatus.CANCELLED);
+        runs.save(run);
+        return view(runId);
+    }
+
+    /** Continues a failed run: the failed units of its current phase get fresh attempts. */
+    @Transactional
+    public RunView resume(long runId) {
+        Run run = find(runId);
+        if (run.getStatus() != RunStatus.FAILED) {
+            throw new RunProblem(
+                    HttpStatus.CONFLICT,
+                    null,
+                    "run " + runId + " is " + run.getStatus() + "; only a FAILED run can resume");
+        }
+        List<Iteration> all = iterations.findByRunIdOrderByIndex(runId);
+        Iteration current = all.get(all.size() - 1);
+        queue.retryFailed(
+                current.getId(),
+                "iteration-" + current.getId() + "/" + current.getPhase().name() + "/");
+        current.resume();
+        iterations.save(current);
+        run.resume();
+        runs.save(run);
+        return view(runId);
+    }
+
+    private Run find(long runId) {
+        return runs.findById(runId)
+                .orElseThrow(() -> new RunProblem(HttpStatus.NOT_FOUND, "id", "run " + runId + " does not exist"));
+    }
+}

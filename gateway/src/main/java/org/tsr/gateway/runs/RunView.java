@@ -1,0 +1,34 @@
+package org.tsr.gateway.runs;
+
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** A run as the API shows it: where it is, how far the current phase got, and each iteration's diagnostics. */
+public record RunView(
+        long id,
+        String name,
+        String method,
+        String status,
+        String failureReason,
+        long initialGenerationId,
+        RunSettings settings,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        List<IterationView> iterations) {
+
+    public record IterationView(
+            int index,
+            String phase,
+            String status,
+            Long policyGenerationId,
+            Long futureGenerationId,
+            Long nextGenerationId,
+            Integer promptChunk,
+            Progress progress,
+            JsonNode diagnostics) {}
+
+    /** Work units of the current phase. */
+    public record Progress(long done, long total, long running, long failed) {}
+}
