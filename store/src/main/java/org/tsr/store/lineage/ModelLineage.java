@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -28,6 +29,21 @@ public class ModelLineage {
             from lineage order by id
             """;
 
+    // the generation's ancestors (walking parent links up) and descendants (walking them down)
+    private static final String THROUGH = """
+            with recursive up as (
+                select g.* from model_generation g where g.id = :id
+                union
+                select parent.* from model_generation parent join up child on child.parent_id = parent.id
+            ), down as (
+                select g.* from model_generation g where g.id = :id
+                union
+                select child.* from model_generation child join down parent on child.parent_id = parent.id
+            )
+            select id, name, kind, status, parent_id, run_id, iteration_id, checkpoint_uri
+            from (select * from up union select * from down) lineage order by id
+            """;
+
     private final JdbcClient jdbc;
 
     ModelLineage(JdbcClient jdbc) {
@@ -36,8 +52,21 @@ public class ModelLineage {
 
     /** The run's generations and their ancestors as a forest, roots first; empty for an unknown run. */
     public List<LineageNode> treeOf(long runId) {
-        List<Row> rows = jdbc.sql(RUN_TREE)
-                .param("runId", runId)
+        return assemble(rows(RUN_TREE, "runId", runId));
+    }
+
+    /**
+     * The line through one generation: its ancestors up to the root and everything trained from it, as one tree from
+     * the root; empty for an unknown generation.
+     */
+    public Optional<LineageNode> treeThrough(long generationId) {
+        List<LineageNode> roots = assemble(rows(THROUGH, "id", generationId));
+        return roots.isEmpty() ? Optional.empty() : Optional.of(roots.get(0));
+    }
+
+    private List<Row> rows(String sql, String parameter, long value) {
+        return jdbc.sql(sql)
+                .param(parameter, value)
                 .query((rs, n) -> new Row(
                         rs.getLong("id"),
                         rs.getString("name"),
@@ -48,7 +77,6 @@ public class ModelLineage {
                         (Long) rs.getObject("iteration_id"),
                         rs.getString("checkpoint_uri")))
                 .list();
-        return assemble(rows);
     }
 
     private static List<LineageNode> assemble(List<Row> rows) {

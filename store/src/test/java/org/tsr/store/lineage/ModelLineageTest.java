@@ -67,6 +67,11 @@ class ModelLineageTest {
         assertThat(lineage.treeOf(sr.getId()).get(0).flatten())
                 .extracting(LineageNode::name)
                 .containsExactly("base", "M0", "SR-M1");
+        assertThat(lineage.treeThrough(m1.getId()).orElseThrow().flatten())
+                .as("ancestors of M1, M1, and what was trained from it; not its siblings")
+                .extracting(LineageNode::name)
+                .containsExactly("base", "M0", "M1", "M2");
+        assertThat(lineage.treeThrough(Long.MAX_VALUE)).isEmpty();
     }
 
     @Test

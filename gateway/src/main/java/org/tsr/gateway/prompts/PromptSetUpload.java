@@ -1,0 +1,116 @@
+package org.tsr.gateway.prompts;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.tsr.gateway.runs.RunProblem;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.prompt.PromptSet;
+import org.tsr.store.prompt.PromptSetRepository;
+import org.tsr.store.prompt.PromptSplit;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stores a prompt set uploaded as JSON Lines, all or nothing: the first bad line stops the upload with an error that
+ * names the line and what is wrong with it.
+ */
+@Service
+class PromptSetUpload {
+
+    private final PromptSetRepository promptSets;
+    private final PromptRepository prompts;
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    PromptSetUpload(PromptSetRepository promptSets, PromptRepository prompts) {
+        this.promptSets = promptSets;
+        this.prompts = prompts;
+    }
+
+    record Uploaded(long id, String name, int prompts) {}
+
+    @Transactional
+    public Uploaded upload(String name, String description, Reader body) {
+        if (name == null || name.isBlank()) {
+            throw new RunProblem(HttpStatus.BAD_REQUEST, "name", "a prompt set needs a name");
+        }
+        if (promptSets.findByName(name).isPresent()) {
+            throw new RunProblem(HttpStatus.CONFLICT, "name", "a prompt set named '" + name + "' already exists");
+        }
+        List<PromptLine> lines = parse(body);
+        if (lines.isEmpty()) {
+            throw new RunProblem(HttpStatus.BAD_REQUEST, "body", "the upload holds no prompts");
+        }
+        PromptSet set = promptSets.save(new PromptSet(name, description));
+        List<Prompt> rows = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            PromptLine line = lines.get(i);
+            PromptSplit split = line.split() == null
+                    ? PromptSplit.ITERATION
+                    : PromptSplit.valueOf(line.split().toUpperCase(Locale.ROOT));
+            Integer chunk = split == PromptSplit.ITERATION ? (line.chunk() == null ? 0 : line.chunk()) : null;
+            rows.add(new Prompt(set.getId(), split, chunk, i, line.prompt(), line.reference(), line.family()));
+        }
+        prompts.saveAll(rows);
+        return new Uploaded(set.getId(), name, rows.size());
+    }
+
+    private List<PromptLine> parse(Reader body) {
+        List<PromptLine> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(body)) {
+            String text;
+            int number = 0;
+            while ((text = reader.readLine()) != null) {
+                number++;
+                if (!text.isBlank()) {
+                    lines.add(check(number, read(number, text)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
+    }
+
+    private PromptLine read(int number, String text) {
+        try {
+            return json.readValue(text, PromptLine.class);
+        } catch (JacksonException e) {
+            throw lineProblem(
+                    number,
+                    "is not a JSON object with prompt, split, chunk, reference and family: " + e.getOriginalMessage());
+        }
+    }
+
+    private static PromptLine check(int number, PromptLine line) {
+        if (line.prompt() == null || line.prompt().isEmpty()) {
+            throw lineProblem(number, "has no prompt");
+        }
+        if (line.split() != null) {
+            try {
+                PromptSplit.valueOf(line.split().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw lineProblem(number, "has split '" + line.split() + "'; use IFT, EFT, ITERATION or EVAL");
+            }
+        }
+        if (line.chunk() != null && line.chunk() < 0) {
+            throw lineProblem(number, "has chunk " + line.chunk() + "; chunks count from 0");
+        }
+        return line;
+    }
+
+    private static RunProblem lineProblem(int number, String problem) {
+        return new RunProblem(HttpStatus.BAD_REQUEST, "line " + number, "line " + number + " " + problem);
+    }
+}
