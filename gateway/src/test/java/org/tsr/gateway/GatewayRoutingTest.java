@@ -42,7 +42,7 @@ class GatewayRoutingTest {
     void forwardsServicePathsWithoutTheirPrefix() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/services/judge/judgments/7"))
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/judge/judgments/7"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
 

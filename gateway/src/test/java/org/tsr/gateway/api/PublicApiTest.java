@@ -137,6 +137,17 @@ class PublicApiTest {
     }
 
     @Test
+    void describesItselfInOpenApi() throws Exception {
+        HttpResponse<String> response = send("GET", "/v3/api-docs", null, null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode paths = json.readTree(response.body()).get("paths");
+        assertThat(paths.has("/api/v1/runs")).isTrue();
+        assertThat(paths.has("/api/v1/prompt-sets")).isTrue();
+        assertThat(paths.has("/api/v1/generations/{id}/lineage")).isTrue();
+    }
+
+    @Test
     void unknownRunIsNotFound() throws Exception {
         HttpResponse<String> response = send("GET", "/api/v1/runs/99999999", null, null);
 
