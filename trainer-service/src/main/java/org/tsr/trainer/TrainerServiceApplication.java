@@ -2,9 +2,11 @@ package org.tsr.trainer;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** Trains the next model generation with SFT or DPO: claims TRAIN work units and registers the result in the lineage. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class TrainerServiceApplication {
 
     public static void main(String[] args) {

@@ -1,0 +1,32 @@
+package org.tsr.trainer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.tsr.engine.EngineOptions;
+
+/**
+ * @param workerThreads TRAIN units this replica works on at once; 0 serves the REST API only
+ * @param idlePoll how long an idle worker waits before asking the queue again
+ * @param checkpointDir where trained models and training checkpoints are kept; put it on a volume that survives
+ *     a restart, so a job claimed again resumes from its last training checkpoint
+ * @param device where the engine trains ("cpu", "gpu0")
+ * @param intraOpThreads the engine's intra-op threads; 0 keeps the engine's own choice
+ * @param progressEvery how often a running job's step and metrics are written to its row
+ * @param referenceBatchPairs pairs per forward pass when the reference model scores a dataset
+ */
+@ConfigurationProperties("tsr.trainer")
+public record TrainerProperties(
+        @DefaultValue("1") int workerThreads,
+        @DefaultValue("1s") Duration idlePoll,
+        @DefaultValue("checkpoints") Path checkpointDir,
+        @DefaultValue("cpu") String device,
+        @DefaultValue("0") int intraOpThreads,
+        @DefaultValue("2s") Duration progressEvery,
+        @DefaultValue("8") int referenceBatchPairs) {
+
+    public EngineOptions engineOptions() {
+        return new EngineOptions(device, intraOpThreads);
+    }
+}

@@ -1,0 +1,67 @@
+package org.tsr.trainer.job;
+
+import org.tsr.engine.training.InvalidTrainingOptionException;
+import org.tsr.store.training.TrainingKind;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads a job's hyperparameters and dataset JSON, refusing unknown names so a typo is not silently a default. */
+public final class JobJson {
+
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private JobJson() {}
+
+    public static TrainingSettings settings(String json, TrainingKind kind) {
+        TrainingSettings settings = read(json, TrainingSettings.class, "hyperparameters");
+        try {
+            settings.validate(kind);
+        } catch (InvalidTrainingOptionException e) {
+            throw InvalidTrainingJobException.invalid("hyperparameters." + e.field(), e.getMessage(), e);
+        }
+        return settings;
+    }
+
+    public static DatasetSpec dataset(String json, TrainingKind kind) {
+        DatasetSpec spec = read(json, DatasetSpec.class, "dataset");
+        String type =
+                spec.type() != null ? spec.type() : kind == TrainingKind.DPO ? DatasetSpec.PAIRS : DatasetSpec.PROMPTS;
+        if (kind == TrainingKind.DPO && !type.equals(DatasetSpec.PAIRS)) {
+            throw InvalidTrainingJobException.invalid(
+                    "dataset.type", "a DPO job trains on " + DatasetSpec.PAIRS + ", not " + type);
+        }
+        if (kind == TrainingKind.SFT && !type.equals(DatasetSpec.PROMPTS)) {
+            throw InvalidTrainingJobException.invalid(
+                    "dataset.type", "an SFT job trains on " + DatasetSpec.PROMPTS + ", not " + type);
+        }
+        if (type.equals(DatasetSpec.PAIRS) && (spec.iterationId() == null || spec.dataset() == null)) {
+            throw InvalidTrainingJobException.invalid(
+                    "dataset", "preference pairs are named by iterationId and dataset (SR, D1 or D2)");
+        }
+        if (type.equals(DatasetSpec.PROMPTS) && spec.promptSetId() == null) {
+            throw InvalidTrainingJobException.invalid("dataset.promptSetId", "SFT data is named by a promptSetId");
+        }
+        return new DatasetSpec(type, spec.iterationId(), spec.dataset(), spec.promptSetId(), spec.splits());
+    }
+
+    public static String write(Object value) {
+        return STRICT.writeValueAsString(value);
+    }
+
+    private static <T> T read(String json, Class<T> type, String field) {
+        try {
+            return STRICT.readValue(json == null ? "{}" : json, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw InvalidTrainingJobException.invalid(
+                    field + "." + e.getPropertyName(),
+                    field + " has no setting named '" + e.getPropertyName() + "'",
+                    e);
+        } catch (JacksonException e) {
+            throw InvalidTrainingJobException.invalid(field, field + " cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.tsr.trainer.job;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.tsr.engine.training.StepMetrics;
+import org.tsr.engine.training.TrainingListener;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.store.training.TrainingJob;
+import org.tsr.store.training.TrainingJobRepository;
+import org.tsr.trainer.TrainerProperties;
+
+/** A running job's row: started, its step and latest metrics every so often, or failed with the reason. */
+@Component
+class JobProgress {
+
+    private final TrainingJobRepository jobs;
+    private final ModelGenerationRepository generations;
+    private final TransactionTemplate transactions;
+    private final Duration every;
+
+    JobProgress(
+            TrainingJobRepository jobs,
+            ModelGenerationRepository generations,
+            TransactionTemplate transactions,
+            TrainerProperties properties) {
+        this.jobs = jobs;
+        this.generations = generations;
+        this.transactions = transactions;
+        this.every = properties.progressEvery();
+    }
+
+    void start(long jobId, int totalSteps, String logLine) {
+        update(jobId, job -> {
+            job.start(totalSteps);
+            job.appendLog(logLine + "\n");
+        });
+    }
+
+    /** Writes the step and metrics at most every {@code progressEvery}, and always for the last and skipped steps. */
+    TrainingListener listener(long jobId, TrainingListener alsoTell) {
+        return new TrainingListener() {
+            private long lastWrite;
+
+            @Override
+            public void onStep(StepMetrics metrics) {
+                alsoTell.onStep(metrics);
+                long now = System.nanoTime();
+                if (metrics.skipped()
+                        || metrics.step() == metrics.totalSteps()
+                        || lastWrite == 0
+                        || now - lastWrite >= every.toNanos()) {
+                    lastWrite = now;
+                    String line = "step " + metrics.step() + "/" + metrics.totalSteps()
+                            + (metrics.skipped()
+                                    ? " skipped: non-finite loss or gradient"
+                                    : " loss " + String.format("%.5f", metrics.loss()));
+                    update(jobId, job -> {
+                        job.progress(metrics.step(), JobJson.write(metrics.asMap()));
+                        job.appendLog(line + "\n");
+                    });
+                }
+            }
+
+            @Override
+            public void onCheckpoint(int step) {
+                update(jobId, job -> job.appendLog("training checkpoint at step " + step + "\n"));
+            }
+        };
+    }
+
+    /** Ends the job failed with its reason; a generation registered ahead for it is marked failed too. */
+    void fail(long jobId, String reason) {
+        update(jobId, job -> {
+            job.fail(reason);
+            if (job.getOutputGenerationId() != null) {
+                generations.findById(job.getOutputGenerationId()).ifPresent(generation -> {
+                    generation.markFailed();
+                    generations.save(generation);
+                });
+            }
+        });
+    }
+
+    static Map<String, Object> summary(StepMetrics last, int resumedFromStep, int examples) {
+        Map<String, Object> metrics = new LinkedHashMap<>(last.asMap());
+        metrics.put("examples", examples);
+        metrics.put("resumed_from_step", resumedFromStep);
+        return metrics;
+    }
+
+    private void update(long jobId, java.util.function.Consumer<TrainingJob> change) {
+        transactions.executeWithoutResult(status -> {
+            TrainingJob job = jobs.findById(jobId).orElseThrow();
+            change.accept(job);
+            jobs.save(job);
+        });
+    }
+}

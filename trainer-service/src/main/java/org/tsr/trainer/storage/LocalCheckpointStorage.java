@@ -1,0 +1,69 @@
+package org.tsr.trainer.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+import org.tsr.trainer.TrainerProperties;
+
+/**
+ * Checkpoints in a local (or mounted) folder: scratch under {@code jobs/<id>}, published models under
+ * {@code models/job-<id>}, registered as file URIs.
+ */
+@Component
+class LocalCheckpointStorage implements CheckpointStorage {
+
+    private final Path root;
+
+    LocalCheckpointStorage(TrainerProperties properties) {
+        this.root = properties.checkpointDir().toAbsolutePath();
+    }
+
+    @Override
+    public Path workDir(long jobId) {
+        Path dir = root.resolve("jobs").resolve(Long.toString(jobId));
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the job folder " + dir, e);
+        }
+    }
+
+    @Override
+    public String publish(long jobId, Path modelDir) {
+        Path target = root.resolve("models").resolve("job-" + jobId);
+        try {
+            Files.createDirectories(target.getParent());
+            deleteRecursively(target);
+            // the scratch folder is on the same file system: a rename publishes the whole folder at once
+            Files.move(modelDir, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish the model of job " + jobId + " to " + target, e);
+        }
+        return target.toUri().toString();
+    }
+
+    @Override
+    public void release(long jobId) {
+        try {
+            deleteRecursively(root.resolve("jobs").resolve(Long.toString(jobId)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the scratch files of job " + jobId, e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}
