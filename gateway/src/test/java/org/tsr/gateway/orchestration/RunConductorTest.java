@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Drives runs through their phases with the test standing in for the stage services: it claims each unit the
  * conductor creates, writes what that stage writes (responses, judgments, a trained generation) and completes it.
  */
-@SpringBootTest(properties = "tsr.orchestration.tick=1h")
+@SpringBootTest(properties = {"tsr.orchestration.tick=1h", "tsr.access.enabled=false"})
 class RunConductorTest {
 
     @Autowired

@@ -1,0 +1,8 @@
+package org.tsr.store.access;
+
+public enum ApiKeyRole {
+    /** Everything, managing keys included. */
+    ADMIN,
+    /** Read requests only. */
+    READ_ONLY
+}
