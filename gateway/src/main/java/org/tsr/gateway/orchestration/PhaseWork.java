@@ -178,8 +178,11 @@ class PhaseWork {
                 generations.save(ModelGeneration.trainedFrom(policy, name, kind, run.getId(), iteration.getId()));
         String datasetJson = json.writeValueAsString(
                 Map.of("type", "preference_pairs", "iterationId", iteration.getId(), "dataset", dataset.name()));
+        // the trainer must format prompts as the generator sampled them
+        Map<String, Object> hyperparameters = new LinkedHashMap<>(settings.dpo());
+        hyperparameters.putIfAbsent("chat", settings.chat());
         TrainingJob job = trainingJobs.save(
-                TrainingJob.dpo(policy.getId(), policy.getId(), datasetJson, json.writeValueAsString(settings.dpo()))
+                TrainingJob.dpo(policy.getId(), policy.getId(), datasetJson, json.writeValueAsString(hyperparameters))
                         .forIteration(run.getId(), iteration.getId())
                         .producing(output.getId()));
         queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + kind.name(), Map.of("trainingJobId", job.getId())));

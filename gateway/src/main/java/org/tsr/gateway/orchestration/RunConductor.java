@@ -1,5 +1,7 @@
 package org.tsr.gateway.orchestration;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,8 @@ import org.tsr.store.run.RunStatus;
 import org.tsr.store.workqueue.StageCounts;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkUnit;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Moves runs forward. On every tick, for each running run, it looks at the current phase of the current iteration:
@@ -45,6 +49,7 @@ public class RunConductor {
     private final RunSettingsJson settingsJson;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final JsonMapper json = JsonMapper.builder().build();
 
     RunConductor(
             RunRepository runs,
@@ -143,6 +148,7 @@ public class RunConductor {
     }
 
     private void enter(Run run, RunSettings settings, Iteration iteration, IterationPhase phase) {
+        recordPhaseTime(iteration);
         iteration.enter(phase);
         if (phase != IterationPhase.DONE) {
             ModelGeneration trained = phaseWork.start(run, settings, iteration, phase);
@@ -154,6 +160,18 @@ public class RunConductor {
         }
         iterations.save(iteration);
         log.info("Run {} iteration {} entered {}", run.getId(), iteration.getIndex(), phase);
+    }
+
+    /** Adds the wall time of the phase the iteration is leaving to its timings, in seconds per phase. */
+    private void recordPhaseTime(Iteration iteration) {
+        if (iteration.getPhaseStartedAt() == null || iteration.getPhase() == IterationPhase.PENDING) {
+            return;
+        }
+        double seconds =
+                Duration.between(iteration.getPhaseStartedAt(), Instant.now()).toMillis() / 1000.0;
+        ObjectNode timings = (ObjectNode) json.readTree(iteration.getTimings());
+        timings.put(iteration.getPhase().name(), seconds);
+        iteration.recordTimings(json.writeValueAsString(timings));
     }
 
     private void finishIteration(Run run, RunSettings settings, Iteration iteration) {

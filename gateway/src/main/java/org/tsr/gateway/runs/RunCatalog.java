@@ -112,6 +112,7 @@ public class RunCatalog {
                     iteration.getNextGenerationId(),
                     iteration.getPromptChunk(),
                     new RunView.Progress(counts.done(), counts.total(), counts.running(), counts.failed()),
+                    json.readTree(iteration.getTimings()),
                     json.readTree(iteration.getDiagnostics())));
         }
         return new RunView(

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** A run as the API shows it: where it is, how far the current phase got, and each iteration's diagnostics. */
+/**
+ * A run as the API shows it: where it is, how far the current phase got, and for each iteration the wall time of each
+ * finished phase (seconds) and its diagnostics.
+ */
 public record RunView(
         long id,
         String name,
@@ -27,6 +30,7 @@ public record RunView(
             Long nextGenerationId,
             Integer promptChunk,
             Progress progress,
+            JsonNode timings,
             JsonNode diagnostics) {}
 
     /** Work units of the current phase. */

@@ -146,12 +146,16 @@ class RunConductorTest {
         assertThat(job.getBaseGenerationId()).isEqualTo(m0.getId());
         assertThat(job.getReferenceGenerationId()).isEqualTo(m0.getId());
         assertThat(json.readTree(job.getDataset()).get("dataset").asString()).isEqualTo("SR");
+        assertThat(json.readTree(job.getHyperparameters()).get("chat").asBoolean())
+                .isTrue();
         conductor.tick();
 
         RunView done = catalog.view(run.id());
         assertThat(done.status()).isEqualTo("SUCCEEDED");
         assertThat(done.iterations()).singleElement().satisfies(iteration -> {
             assertThat(iteration.phase()).isEqualTo("DONE");
+            assertThat(iteration.timings().propertyNames())
+                    .containsExactlyInAnyOrder("GENERATING", "JUDGING", "PAIRING", "TRAINING");
             assertThat(iteration.nextGenerationId()).isEqualTo(job.getOutputGenerationId());
         });
         ModelGeneration m1 = generations.findById(job.getOutputGenerationId()).orElseThrow();
