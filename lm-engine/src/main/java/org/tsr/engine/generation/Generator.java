@@ -8,6 +8,7 @@ import java.util.List;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.model.KvCache;
 import org.tsr.engine.model.TokenIds;
 import org.tsr.engine.tokenizer.ChatMessage;
@@ -84,7 +85,8 @@ public final class Generator {
                 sequences.add(new Sequence(p, s, prompts.get(p), params.seed()));
             }
         }
-        try (NDManager call = model.manager().newSubManager();
+        try (InferenceMode noGradients = InferenceMode.enter();
+                NDManager call = model.manager().newSubManager();
                 KvCache cache = network.newCache(call)) {
             new Decoding(call, cache, params, prompts, sequences).run();
         }

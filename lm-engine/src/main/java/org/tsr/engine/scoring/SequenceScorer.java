@@ -10,6 +10,7 @@ import java.util.List;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.model.TokenIds;
 
 /**
@@ -34,7 +35,8 @@ public final class SequenceScorer {
         if (batch.isEmpty()) {
             return List.of();
         }
-        try (NDManager manager = modelManager.newSubManager()) {
+        try (InferenceMode noGradients = InferenceMode.enter();
+                NDManager manager = modelManager.newSubManager()) {
             ResponseLogProbs logProbs = logProbs(manager, batch);
             int slots = (int) logProbs.tokenLogProbs().getShape().get(1);
             float[] perSlot = logProbs.tokenLogProbs().toFloatArray();
