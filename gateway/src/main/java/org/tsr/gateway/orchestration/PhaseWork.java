@@ -76,7 +76,8 @@ class PhaseWork {
                     judge(settings, iteration, keys + "anchor/", ResponsePurpose.ANCHOR);
                 }
             }
-            case PAIRING -> pair(iteration, keys, run.getMethod() == RunMethod.SR ? PairDataset.SR : PairDataset.D1);
+            case PAIRING ->
+                pair(settings, iteration, keys, run.getMethod() == RunMethod.SR ? PairDataset.SR : PairDataset.D1);
             case TRAINING_FUTURE -> {
                 return train(run, settings, iteration, keys, PairDataset.D1, GenerationKind.FUTURE);
             }
@@ -88,7 +89,7 @@ class PhaseWork {
                         iteration.getFutureGenerationId(),
                         ResponsePurpose.FUTURE);
             case JUDGING_FUTURE -> judge(settings, iteration, keys + "future/", ResponsePurpose.FUTURE);
-            case PAIRING_FUTURE -> pair(iteration, keys, PairDataset.D2);
+            case PAIRING_FUTURE -> pair(settings, iteration, keys, PairDataset.D2);
             case TRAINING -> {
                 PairDataset dataset = run.getMethod() == RunMethod.SR ? PairDataset.SR : PairDataset.D2;
                 return train(run, settings, iteration, keys, dataset, GenerationKind.POLICY);
@@ -155,11 +156,12 @@ class PhaseWork {
         queue.enqueueAll(units);
     }
 
-    private void pair(Iteration iteration, String keys, PairDataset dataset) {
+    private void pair(RunSettings settings, Iteration iteration, String keys, PairDataset dataset) {
         Map<String, Object> payload = Map.of(
                 "iterationId", iteration.getId(),
                 "dataset", dataset.name(),
-                "judgeGenerationId", iteration.getPolicyGenerationId());
+                "judgeGenerationId", iteration.getPolicyGenerationId(),
+                "chat", settings.chat());
         queue.enqueue(unit(WorkStage.PAIR, iteration, keys + dataset.name(), payload));
     }
 

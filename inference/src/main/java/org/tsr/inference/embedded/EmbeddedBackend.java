@@ -3,6 +3,7 @@ package org.tsr.inference.embedded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Completion;
 import org.tsr.engine.generation.Generator;
@@ -56,13 +57,22 @@ public final class EmbeddedBackend implements TextBackend, AutoCloseable {
         return complete(prompts, settings);
     }
 
+    /** Runs other work on the model (scoring, say) in turn with sampling calls. */
+    public <T> T useModel(Function<LanguageModel, T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model " + name + " was unloaded while the request waited; retry it");
+            }
+            return work.apply(model);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String kind() {
         return "embedded";
-    }
-
-    public LanguageModel model() {
-        return model;
     }
 
     @Override

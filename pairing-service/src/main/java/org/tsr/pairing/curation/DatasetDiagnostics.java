@@ -7,7 +7,8 @@ import org.tsr.store.pair.ResponseSource;
 /**
  * What the TSR paper watches in a pair dataset: how many pairs, the chosen and rejected scores and the gap between
  * them (which fades in SR), how often the rejected side came from the anchor and the chosen side from the future
- * model, and the lengths of both sides. Means are null for a dataset without pairs.
+ * model, the lengths of both sides, and how alike the policy represents the two sides (mean cosine of their hidden
+ * states, which converges in SR). Means are null for a dataset without pairs.
  */
 public record DatasetDiagnostics(
         int prompts,
@@ -20,7 +21,9 @@ public record DatasetDiagnostics(
         double rejectedFromAnchorShare,
         double chosenFromFutureShare,
         Double meanChosenTokens,
-        Double meanRejectedTokens) {
+        Double meanRejectedTokens,
+        Double meanHiddenStateCosine,
+        String hiddenStateCosineUnavailable) {
 
     /** Summarises the selections of a dataset; {@code prompts} counts every prompt that was considered. */
     public static DatasetDiagnostics of(int prompts, List<Selection> selections) {
@@ -37,7 +40,27 @@ public record DatasetDiagnostics(
                 share(pairs, s -> s.rejected().source() == ResponseSource.ANCHOR),
                 share(pairs, s -> s.chosen().source() == ResponseSource.FUTURE),
                 mean(pairs, s -> s.chosen().tokenCount()),
-                mean(pairs, s -> s.rejected().tokenCount()));
+                mean(pairs, s -> s.rejected().tokenCount()),
+                null,
+                "not measured");
+    }
+
+    /** The same figures with the mean cosine of chosen and rejected hidden states, or why it could not be had. */
+    public DatasetDiagnostics withHiddenStateCosine(Double meanCosine, String unavailable) {
+        return new DatasetDiagnostics(
+                prompts,
+                pairs,
+                promptsWithoutSelection,
+                ties,
+                meanChosenScore,
+                meanRejectedScore,
+                meanScoreGap,
+                rejectedFromAnchorShare,
+                chosenFromFutureShare,
+                meanChosenTokens,
+                meanRejectedTokens,
+                meanCosine,
+                unavailable);
     }
 
     private static Double mean(List<Selection> pairs, ToDoubleFunction<Selection> value) {

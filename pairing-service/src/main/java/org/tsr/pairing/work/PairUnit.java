@@ -6,4 +6,10 @@ import org.tsr.store.pair.PairDataset;
  * The payload of a PAIR work unit: curate one dataset of one iteration, with the scores given by one judge (in SR and
  * TSR the iteration's current model, for the anchor and future responses too).
  */
-public record PairUnit(long iterationId, PairDataset dataset, long judgeGenerationId) {}
+public record PairUnit(long iterationId, PairDataset dataset, long judgeGenerationId, Boolean chat) {
+
+    /** Whether the responses were sampled through the chat format; true unless the payload says otherwise. */
+    public boolean chatFormat() {
+        return chat == null || chat;
+    }
+}

@@ -1,14 +1,22 @@
 package org.tsr.pairing.work;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.tsr.pairing.curation.DatasetCuration;
 import org.tsr.pairing.curation.PairRules;
 import org.tsr.pairing.curation.Selection;
+import org.tsr.pairing.similarity.RepresentationSimilarity;
 import org.tsr.store.judgment.JudgedResponse;
 import org.tsr.store.judgment.ResponseScores;
 import org.tsr.store.pair.PairWriter;
 import org.tsr.store.pair.PreferencePair;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.response.Response;
+import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.run.IterationDiagnostics;
 import org.tsr.store.run.IterationRepository;
 import org.tsr.store.workqueue.ClaimedUnit;
@@ -18,9 +26,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Curates one dataset of one iteration: reads the judged responses, applies the dataset's rule per prompt, and writes
- * the kept pairs with the dataset's diagnostics (under {@code diagnostics.pairs.<dataset>} of the iteration) in the
- * transaction that completes the unit.
+ * Curates one dataset of one iteration: reads the judged responses, applies the dataset's rule per prompt, measures
+ * how alike the policy represents each pair's sides, and writes the kept pairs with the dataset's diagnostics (under
+ * {@code diagnostics.pairs.<dataset>} of the iteration) in the transaction that completes the unit.
  */
 @Component
 class PairingHandler implements WorkHandler {
@@ -30,6 +38,9 @@ class PairingHandler implements WorkHandler {
     private final IterationDiagnostics diagnostics;
     private final IterationRepository iterations;
     private final DatasetCuration curation;
+    private final RepresentationSimilarity similarity;
+    private final ResponseRepository responses;
+    private final PromptRepository prompts;
     private final JsonMapper json = JsonMapper.builder().build();
 
     PairingHandler(
@@ -37,12 +48,18 @@ class PairingHandler implements WorkHandler {
             PairWriter pairWriter,
             IterationDiagnostics diagnostics,
             IterationRepository iterations,
-            PairingProperties properties) {
+            PairingProperties properties,
+            RepresentationSimilarity similarity,
+            ResponseRepository responses,
+            PromptRepository prompts) {
         this.scores = scores;
         this.pairWriter = pairWriter;
         this.diagnostics = diagnostics;
         this.iterations = iterations;
         this.curation = new DatasetCuration(new PairRules(properties.tieBreaks()));
+        this.similarity = similarity;
+        this.responses = responses;
+        this.prompts = prompts;
     }
 
     @Override
@@ -57,11 +74,38 @@ class PairingHandler implements WorkHandler {
         List<PreferencePair> pairs = result.pairs().stream()
                 .map(p -> toPair(task, p.promptId(), p.selection()))
                 .toList();
-        String diagnosticsJson = json.writeValueAsString(result.diagnostics());
+        RepresentationSimilarity.Result likeness =
+                similarity.meanCosine(task.judgeGenerationId(), texts(result.pairs()), task.chatFormat());
+        String diagnosticsJson = json.writeValueAsString(
+                result.diagnostics().withHiddenStateCosine(likeness.meanCosine(), likeness.unavailable()));
         return () -> {
             pairWriter.saveAll(pairs);
             diagnostics.record(task.iterationId(), "pairs", task.dataset().name(), diagnosticsJson);
         };
+    }
+
+    private List<RepresentationSimilarity.TextPair> texts(List<DatasetCuration.PromptSelection> pairs) {
+        Map<Long, String> responseTexts = responses
+                .findAllById(pairs.stream()
+                        .flatMap(p -> Stream.of(
+                                p.selection().chosen().responseId(),
+                                p.selection().rejected().responseId()))
+                        .toList())
+                .stream()
+                .collect(Collectors.toMap(Response::getId, Response::getText));
+        Map<Long, String> promptTexts =
+                prompts
+                        .findAllById(pairs.stream()
+                                .map(DatasetCuration.PromptSelection::promptId)
+                                .toList())
+                        .stream()
+                        .collect(Collectors.toMap(Prompt::getId, Prompt::getText));
+        return pairs.stream()
+                .map(p -> new RepresentationSimilarity.TextPair(
+                        promptTexts.get(p.promptId()),
+                        responseTexts.get(p.selection().chosen().responseId()),
+                        responseTexts.get(p.selection().rejected().responseId())))
+                .toList();
     }
 
     private PairUnit parse(ClaimedUnit unit) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.tsr.inference.testing.TinyModelFixture;
 import org.tsr.store.judgment.Judgment;
 import org.tsr.store.judgment.JudgmentRepository;
 import org.tsr.store.lineage.CheckpointFormat;
@@ -162,6 +163,31 @@ class PairingHandlerTest {
         assertThat(diagnostics.get("ties").asInt()).isEqualTo(1);
         assertThat(diagnostics.get("meanScoreGap").asDouble()).isEqualTo(3.0);
         assertThat(diagnostics.get("rejectedFromAnchorShare").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void hiddenStateSimilarityNeedsAPolicyItCanLoad() {
+        pair(PairDataset.D1);
+
+        JsonNode diagnostics = diagnostics().get("pairs").get("D1");
+        assertThat(diagnostics.get("meanHiddenStateCosine").isNull()).isTrue();
+        assertThat(diagnostics.get("hiddenStateCosineUnavailable").asString()).contains("is PENDING");
+    }
+
+    @Test
+    void measuresHowAlikeThePolicySeesChosenAndRejected() {
+        m1 = TinyModelFixture.register(generations);
+        Run run = runs.save(new Run("tsr", RunMethod.TSR, m1.getId(), "{}"));
+        iteration = iterations.save(new Iteration(run.getId(), 0, m1.getId(), 0));
+        respond(first, ResponsePurpose.POLICY, m1, 5.0, 1.0);
+        respond(second, ResponsePurpose.POLICY, m1, 4.0, 2.0);
+
+        pair(PairDataset.SR);
+
+        JsonNode diagnostics = diagnostics().get("pairs").get("SR");
+        assertThat(diagnostics.get("pairs").asInt()).isEqualTo(2);
+        assertThat(diagnostics.get("hiddenStateCosineUnavailable").isNull()).isTrue();
+        assertThat(diagnostics.get("meanHiddenStateCosine").asDouble()).isBetween(-1.0, 1.0);
     }
 
     @Test
