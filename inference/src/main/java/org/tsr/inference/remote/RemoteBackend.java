@@ -76,7 +76,7 @@ public final class RemoteBackend implements TextBackend {
             body.put(
                     "messages",
                     conversation.stream()
-                            .map(message -> Map.of("role", message.role(), "content", message.content()))
+                            .map(message -> new Turn(message.role(), message.content()))
                             .toList());
             return parse(
                     post("/chat/completions", body),
@@ -89,6 +89,9 @@ public final class RemoteBackend implements TextBackend {
     public String kind() {
         return "remote";
     }
+
+    /** A chat message as OpenAI's API spells it, role first. */
+    private record Turn(String role, String content) {}
 
     private interface Call<T> {
         List<GeneratedText> apply(T input, int index);
