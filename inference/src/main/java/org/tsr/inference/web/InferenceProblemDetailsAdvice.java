@@ -1,22 +1,14 @@
 package org.tsr.inference.web;
 
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.tsr.inference.SamplingSettings.InvalidSamplingException;
 import org.tsr.inference.UnknownGenerationException;
 import org.tsr.inference.remote.RemoteServerException;
+import org.tsr.store.web.FieldProblemsAdvice;
 
 /**
  * RFC 9457 problem details for the APIs of the services that sample and judge: the field at fault for bad input
@@ -25,27 +17,7 @@ import org.tsr.inference.remote.RemoteServerException;
  * endpoints' own error format, goes first.
  */
 @RestControllerAdvice
-public class InferenceProblemDetailsAdvice extends ResponseEntityExceptionHandler {
-
-    @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(
-            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
-                .map(error -> Map.of(
-                        "field", error.getField(),
-                        "message", String.valueOf(error.getDefaultMessage())))
-                .toList();
-        String detail = errors.stream()
-                .map(error -> error.get("field") + " " + error.get("message"))
-                .collect(Collectors.joining("; "));
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-        problem.setTitle("Invalid request");
-        problem.setProperty("errors", errors);
-        if (errors.size() == 1) {
-            problem.setProperty("field", errors.get(0).get("field"));
-        }
-        return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
-    }
+public class InferenceProblemDetailsAdvice extends FieldProblemsAdvice {
 
     @ExceptionHandler(InvalidSamplingException.class)
     ProblemDetail invalidSampling(InvalidSamplingException e) {
