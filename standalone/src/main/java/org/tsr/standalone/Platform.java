@@ -1,0 +1,91 @@
+package org.tsr.standalone;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.tsr.gateway.GatewayApplication;
+import org.tsr.generator.GeneratorServiceApplication;
+import org.tsr.judge.JudgeServiceApplication;
+import org.tsr.pairing.PairingServiceApplication;
+import org.tsr.trainer.TrainerServiceApplication;
+
+/**
+ * The five services started in one JVM, each as its own Spring application with its own port, REST API and worker,
+ * all on one store. The services' own {@code application.yaml} files share a name on this classpath, so none of them
+ * is read: each service gets its name, port and settings from here.
+ */
+public final class Platform implements AutoCloseable {
+
+    /** The services in start order: the gateway last, so that it conducts runs once the workers are up. */
+    public enum Service {
+        GENERATOR("generator-service", GeneratorServiceApplication.class),
+        JUDGE("judge-service", JudgeServiceApplication.class),
+        PAIRING("pairing-service", PairingServiceApplication.class),
+        TRAINER("trainer-service", TrainerServiceApplication.class),
+        GATEWAY("gateway", GatewayApplication.class);
+
+        private final String applicationName;
+        private final Class<?> application;
+
+        Service(String applicationName, Class<?> application) {
+            this.applicationName = applicationName;
+            this.application = application;
+        }
+    }
+
+    private final Map<Service, ConfigurableApplicationContext> contexts;
+
+    private Platform(Map<Service, ConfigurableApplicationContext> contexts) {
+        this.contexts = contexts;
+    }
+
+    /**
+     * Starts every service against the database, each on a free port.
+     *
+     * @param settings properties every service gets (worker threads, checkpoint folder, ...), as name=value
+     */
+    public static Platform start(String jdbcUrl, String user, String password, Map<String, String> settings) {
+        Map<Service, ConfigurableApplicationContext> started = new LinkedHashMap<>();
+        try {
+            for (Service service : Service.values()) {
+                List<String> arguments = new ArrayList<>(List.of(
+                        "--spring.config.location=optional:classpath:/tsr-standalone/",
+                        "--spring.application.name=" + service.applicationName,
+                        "--server.port=0",
+                        "--spring.datasource.url=" + jdbcUrl,
+                        "--spring.datasource.username=" + user,
+                        "--spring.datasource.password=" + password,
+                        "--spring.main.banner-mode=off"));
+                settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+                started.put(
+                        service,
+                        new SpringApplicationBuilder(service.application).run(arguments.toArray(String[]::new)));
+            }
+        } catch (RuntimeException e) {
+            started.values().forEach(ConfigurableApplicationContext::close);
+            throw e;
+        }
+        return new Platform(started);
+    }
+
+    /** The port a service listens on. */
+    public int port(Service service) {
+        return Integer.parseInt(contexts.get(service).getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
+    /** A bean of a service's application context, for tools that work below the REST API. */
+    public <T> T bean(Service service, Class<T> type) {
+        return contexts.get(service).getBean(type);
+    }
+
+    /** Stops the services, the gateway first so that it creates no more work. */
+    @Override
+    public void close() {
+        List<ConfigurableApplicationContext> reversed = new ArrayList<>(contexts.values());
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(ConfigurableApplicationContext::close);
+    }
+}
