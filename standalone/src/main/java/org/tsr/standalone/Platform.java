@@ -37,9 +37,11 @@ public final class Platform implements AutoCloseable {
     }
 
     private final Map<Service, ConfigurableApplicationContext> contexts;
+    private final Map<Service, String[]> arguments;
 
-    private Platform(Map<Service, ConfigurableApplicationContext> contexts) {
+    private Platform(Map<Service, ConfigurableApplicationContext> contexts, Map<Service, String[]> arguments) {
         this.contexts = contexts;
+        this.arguments = arguments;
     }
 
     /**
@@ -49,6 +51,7 @@ public final class Platform implements AutoCloseable {
      */
     public static Platform start(String jdbcUrl, String user, String password, Map<String, String> settings) {
         Map<Service, ConfigurableApplicationContext> started = new LinkedHashMap<>();
+        Map<Service, String[]> argumentsByService = new LinkedHashMap<>();
         try {
             for (Service service : Service.values()) {
                 List<String> arguments = new ArrayList<>(List.of(
@@ -60,19 +63,31 @@ public final class Platform implements AutoCloseable {
                         "--spring.datasource.password=" + password,
                         "--spring.main.banner-mode=off"));
                 settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
-                started.put(
-                        service,
-                        new SpringApplicationBuilder(service.application).run(arguments.toArray(String[]::new)));
+                argumentsByService.put(service, arguments.toArray(String[]::new));
+                started.put(service, run(service, argumentsByService.get(service)));
             }
         } catch (RuntimeException e) {
             started.values().forEach(ConfigurableApplicationContext::close);
             throw e;
         }
-        return new Platform(started);
+        return new Platform(started, argumentsByService);
+    }
+
+    private static ConfigurableApplicationContext run(Service service, String[] arguments) {
+        return new SpringApplicationBuilder(service.application).run(arguments);
+    }
+
+    /**
+     * Stops one service and starts it again with the same settings, on a new port: what a crashed replica that its
+     * orchestrator brings back looks like to the rest of the platform.
+     */
+    public synchronized void restart(Service service) {
+        contexts.get(service).close();
+        contexts.put(service, run(service, arguments.get(service)));
     }
 
     /** The port a service listens on. */
-    public int port(Service service) {
+    public synchronized int port(Service service) {
         return Integer.parseInt(contexts.get(service).getEnvironment().getRequiredProperty("local.server.port"));
     }
 

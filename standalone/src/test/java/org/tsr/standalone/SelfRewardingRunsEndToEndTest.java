@@ -122,17 +122,64 @@ class SelfRewardingRunsEndToEndTest {
         assertThat(next.get("parentId").asLong()).isEqualTo(m0);
     }
 
-    private static JsonNode runToTheEnd(String method) throws Exception {
+    @Test
+    void servicesRestartedMidRunLoseNothingAndChangeNothing() throws Exception {
         long prompts = uploadPrompts(iterationLines());
-        JsonNode run =
-                post(Service.GATEWAY, "/api/v1/runs", """
+        JsonNode undisturbed = await(Service.GATEWAY, "/api/v1/runs/" + start("TSR", prompts), "SUCCEEDED", "FAILED");
+
+        long disturbedId = start("TSR", prompts);
+        awaitPhase(disturbedId, "JUDGING");
+        platform.restart(Service.JUDGE);
+        platform.restart(Service.GATEWAY);
+        awaitPhase(disturbedId, "GENERATING_FUTURE");
+        platform.restart(Service.GENERATOR);
+        JsonNode disturbed = await(Service.GATEWAY, "/api/v1/runs/" + disturbedId, "SUCCEEDED", "FAILED");
+
+        assertThat(disturbed.get("status").asString()).as(disturbed.toString()).isEqualTo("SUCCEEDED");
+        JsonNode before =
+                undisturbed.get("iterations").get(0).get("diagnostics").get("pairs");
+        JsonNode after = disturbed.get("iterations").get(0).get("diagnostics").get("pairs");
+        for (String dataset : List.of("D1", "D2")) {
+            assertThat(after.get(dataset).get("pairs").asInt())
+                    .as(dataset + " pairs")
+                    .isEqualTo(before.get(dataset).get("pairs").asInt());
+            assertThat(after.get(dataset).get("meanScoreGap").asDouble())
+                    .isEqualTo(before.get(dataset).get("meanScoreGap").asDouble());
+        }
+    }
+
+    /** Waits until the run is in the phase; fails if the run got past it or ended first. */
+    private static void awaitPhase(long runId, String phase) throws Exception {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        String seen = "";
+        while (System.nanoTime() < deadline) {
+            JsonNode run = get(Service.GATEWAY, "/api/v1/runs/" + runId);
+            seen = run.get("iterations").get(0).get("phase").asString();
+            if (seen.equals(phase)) {
+                return;
+            }
+            assertThat(run.get("status").asString())
+                    .as("run ended before " + phase)
+                    .isEqualTo("RUNNING");
+            Thread.sleep(10);
+        }
+        throw new AssertionError("run " + runId + " never reached " + phase + "; last seen in " + seen);
+    }
+
+    private static long start(String method, long prompts) throws Exception {
+        String body = """
                 {"name": "%s end to end", "method": "%s", "initialGenerationId": %d, "promptSetId": %d,
                  "iterations": 1, "samplesPerPrompt": 4, "judgeSamples": 3,
                  "sampling": {"temperature": 1.0, "topP": 1.0, "maxTokens": 8, "seed": 7},
                  "judge": {"temperature": 1.0, "maxTokens": 12, "template": "%s"},
                  "dpo": {"learningRate": 0.0001, "epochs": 1, "batchSize": 4}}
-                """.formatted(method, method, m0, prompts, JUDGE_TEMPLATE));
-        JsonNode done = await(Service.GATEWAY, "/api/v1/runs/" + run.get("id").asLong(), "SUCCEEDED", "FAILED");
+                """.formatted(method, method, m0, prompts, JUDGE_TEMPLATE);
+        return post(Service.GATEWAY, "/api/v1/runs", body).get("id").asLong();
+    }
+
+    private static JsonNode runToTheEnd(String method) throws Exception {
+        long runId = start(method, uploadPrompts(iterationLines()));
+        JsonNode done = await(Service.GATEWAY, "/api/v1/runs/" + runId, "SUCCEEDED", "FAILED");
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         return done;
     }
