@@ -55,6 +55,8 @@ public class RunCatalog {
         this.settingsJson = settingsJson;
     }
 
+    /** Registers the run and starts its first iteration, together or not at all. */
+    @Transactional
     public RunView create(CreateRunRequest request) {
         RunSettings settings = request.toSettings();
         ModelGeneration initial = generations
