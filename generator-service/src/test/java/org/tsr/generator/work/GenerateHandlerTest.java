@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,18 +12,12 @@ import org.tsr.inference.testing.TinyModelFixture;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.prompt.Prompt;
-import org.tsr.store.prompt.PromptRepository;
-import org.tsr.store.prompt.PromptSet;
-import org.tsr.store.prompt.PromptSetRepository;
-import org.tsr.store.prompt.PromptSplit;
 import org.tsr.store.response.Response;
 import org.tsr.store.response.ResponsePurpose;
 import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.run.Iteration;
-import org.tsr.store.run.IterationRepository;
-import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
-import org.tsr.store.run.RunRepository;
+import org.tsr.store.testing.StoreFixtures;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.StageWorker;
 import org.tsr.store.workqueue.WorkQueue;
@@ -45,19 +38,10 @@ class GenerateHandlerTest {
     ModelGenerationRepository generations;
 
     @Autowired
-    RunRepository runs;
-
-    @Autowired
-    IterationRepository iterations;
-
-    @Autowired
-    PromptSetRepository promptSets;
-
-    @Autowired
-    PromptRepository prompts;
-
-    @Autowired
     ResponseRepository responses;
+
+    @Autowired
+    StoreFixtures fixtures;
 
     ModelGeneration m0;
     Iteration iteration;
@@ -66,13 +50,8 @@ class GenerateHandlerTest {
     @BeforeEach
     void iterationWithThreePrompts() {
         m0 = TinyModelFixture.register(generations);
-        Run run = runs.save(new Run("sr", RunMethod.SR, m0.getId(), "{}"));
-        iteration = iterations.save(new Iteration(run.getId(), 0, m0.getId(), 0));
-        PromptSet set = promptSets.save(new PromptSet("gen-" + UUID.randomUUID(), null));
-        chunk = List.of(
-                prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, 0, "sort: cab", null, "sort")),
-                prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, 1, "reverse: abc", null, "reverse")),
-                prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, 2, "add: 2+3", null, "add")));
+        iteration = fixtures.iteration(fixtures.run(RunMethod.SR, m0), 0, m0);
+        chunk = fixtures.prompts("sort: cab", "reverse: abc", "add: 2+3");
     }
 
     private long enqueue(String payload) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,10 +15,6 @@ import org.tsr.store.judgment.ResponseScores;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.prompt.Prompt;
-import org.tsr.store.prompt.PromptRepository;
-import org.tsr.store.prompt.PromptSet;
-import org.tsr.store.prompt.PromptSetRepository;
-import org.tsr.store.prompt.PromptSplit;
 import org.tsr.store.response.FinishReason;
 import org.tsr.store.response.NewResponse;
 import org.tsr.store.response.Response;
@@ -27,10 +22,8 @@ import org.tsr.store.response.ResponsePurpose;
 import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.Iteration;
-import org.tsr.store.run.IterationRepository;
-import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
-import org.tsr.store.run.RunRepository;
+import org.tsr.store.testing.StoreFixtures;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.StageWorker;
 import org.tsr.store.workqueue.WorkQueue;
@@ -53,18 +46,6 @@ class JudgeHandlerTest {
     ModelGenerationRepository generations;
 
     @Autowired
-    RunRepository runs;
-
-    @Autowired
-    IterationRepository iterations;
-
-    @Autowired
-    PromptSetRepository promptSets;
-
-    @Autowired
-    PromptRepository prompts;
-
-    @Autowired
     ResponseWriter responseWriter;
 
     @Autowired
@@ -76,16 +57,17 @@ class JudgeHandlerTest {
     @Autowired
     ResponseScores scores;
 
+    @Autowired
+    StoreFixtures fixtures;
+
     ModelGeneration judge;
     List<Response> toJudge;
 
     @BeforeEach
     void threeResponses() {
         judge = TinyModelFixture.register(generations);
-        Run run = runs.save(new Run("sr", RunMethod.SR, judge.getId(), "{}"));
-        Iteration iteration = iterations.save(new Iteration(run.getId(), 0, judge.getId(), 0));
-        PromptSet set = promptSets.save(new PromptSet("judge-" + UUID.randomUUID(), null));
-        Prompt prompt = prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, 0, "sort: cba", "abc", "sort"));
+        Iteration iteration = fixtures.iteration(fixtures.run(RunMethod.SR, judge), 0, judge);
+        Prompt prompt = fixtures.prompts("sort: cba").get(0);
         responseWriter.saveAll(List.of(
                 new NewResponse(
                         prompt.getId(),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,7 +12,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.tsr.inference.testing.TinyModelFixture;
 import org.tsr.store.judgment.Judgment;
 import org.tsr.store.judgment.JudgmentRepository;
-import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
@@ -22,10 +20,6 @@ import org.tsr.store.pair.PreferencePair;
 import org.tsr.store.pair.PreferencePairRepository;
 import org.tsr.store.pair.ResponseSource;
 import org.tsr.store.prompt.Prompt;
-import org.tsr.store.prompt.PromptRepository;
-import org.tsr.store.prompt.PromptSet;
-import org.tsr.store.prompt.PromptSetRepository;
-import org.tsr.store.prompt.PromptSplit;
 import org.tsr.store.response.FinishReason;
 import org.tsr.store.response.NewResponse;
 import org.tsr.store.response.Response;
@@ -34,9 +28,8 @@ import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.IterationRepository;
-import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
-import org.tsr.store.run.RunRepository;
+import org.tsr.store.testing.StoreFixtures;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.StageWorker;
 import org.tsr.store.workqueue.WorkQueue;
@@ -58,18 +51,6 @@ class PairingHandlerTest {
     ModelGenerationRepository generations;
 
     @Autowired
-    RunRepository runs;
-
-    @Autowired
-    IterationRepository iterations;
-
-    @Autowired
-    PromptSetRepository promptSets;
-
-    @Autowired
-    PromptRepository prompts;
-
-    @Autowired
     ResponseWriter responseWriter;
 
     @Autowired
@@ -80,6 +61,12 @@ class PairingHandlerTest {
 
     @Autowired
     PreferencePairRepository pairs;
+
+    @Autowired
+    IterationRepository iterations;
+
+    @Autowired
+    StoreFixtures fixtures;
 
     ModelGeneration m1;
     Iteration iteration;
@@ -92,14 +79,12 @@ class PairingHandlerTest {
      */
     @BeforeEach
     void judgedTsrIteration() {
-        ModelGeneration m0 = generations.save(
-                ModelGeneration.imported("M0", GenerationKind.SFT, "file:///m0", CheckpointFormat.HF_SAFETENSORS));
+        ModelGeneration m0 = fixtures.m0();
         m1 = generations.save(ModelGeneration.trainedFrom(m0, "M1", GenerationKind.POLICY, null, null));
-        Run run = runs.save(new Run("tsr", RunMethod.TSR, m0.getId(), "{}"));
-        iteration = iterations.save(new Iteration(run.getId(), 1, m1.getId(), 1));
-        PromptSet set = promptSets.save(new PromptSet("pairing-" + UUID.randomUUID(), null));
-        first = prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 1, 0, "sort: dcba", "abcd", "sort"));
-        second = prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 1, 1, "reverse: abc", "cba", "reverse"));
+        iteration = fixtures.iteration(fixtures.run(RunMethod.TSR, m0), 1, m1);
+        List<Prompt> chunk = fixtures.prompts("sort: dcba", "reverse: abc");
+        first = chunk.get(0);
+        second = chunk.get(1);
 
         respond(first, ResponsePurpose.POLICY, m1, 4.0, 2.0);
         respond(first, ResponsePurpose.ANCHOR, m0, 1.0, 3.0);
@@ -177,8 +162,7 @@ class PairingHandlerTest {
     @Test
     void measuresHowAlikeThePolicySeesChosenAndRejected() {
         m1 = TinyModelFixture.register(generations);
-        Run run = runs.save(new Run("tsr", RunMethod.TSR, m1.getId(), "{}"));
-        iteration = iterations.save(new Iteration(run.getId(), 0, m1.getId(), 0));
+        iteration = fixtures.iteration(fixtures.run(RunMethod.TSR, m1), 0, m1);
         respond(first, ResponsePurpose.POLICY, m1, 5.0, 1.0);
         respond(second, ResponsePurpose.POLICY, m1, 4.0, 2.0);
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.tsr.store.StoreFixtures;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.prompt.Prompt;
 import org.tsr.store.response.FinishReason;
@@ -20,6 +19,7 @@ import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.RunMethod;
+import org.tsr.store.testing.StoreFixtures;
 
 @SpringBootTest
 class ResponseScoresTest {

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.tsr.store.StoreFixtures;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
+import org.tsr.store.testing.StoreFixtures;
 
 @SpringBootTest
 class ModelLineageTest {

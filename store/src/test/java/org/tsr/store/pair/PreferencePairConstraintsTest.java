@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.tsr.store.StoreFixtures;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.pair.PreferencePair.Side;
 import org.tsr.store.prompt.Prompt;
@@ -22,6 +21,7 @@ import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.RunMethod;
+import org.tsr.store.testing.StoreFixtures;
 
 @SpringBootTest
 class PreferencePairConstraintsTest {

@@ -7,11 +7,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.tsr.store.StoreFixtures;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.prompt.Prompt;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.RunMethod;
+import org.tsr.store.testing.StoreFixtures;
 
 @SpringBootTest
 class ResponseWriterTest {

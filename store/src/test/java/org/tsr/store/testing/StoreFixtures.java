@@ -1,4 +1,4 @@
-package org.tsr.store;
+package org.tsr.store.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,10 @@ import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.run.RunRepository;
 
-/** Builds the rows that tests of one table need from the tables before it. */
+/**
+ * Builds the rows that tests of one table need from the tables before it. Shared with the services' tests through the
+ * store's test jar, where the store's component scan finds it.
+ */
 @Component
 public class StoreFixtures {
 
@@ -53,6 +56,16 @@ public class StoreFixtures {
 
     public Iteration iteration(Run run, int index, ModelGeneration policy) {
         return iterations.save(new Iteration(run.getId(), index, policy.getId(), index));
+    }
+
+    /** ITERATION prompts of chunk 0 in a new prompt set, one per text. */
+    public List<Prompt> prompts(String... texts) {
+        PromptSet set = promptSets.save(new PromptSet("set-" + UUID.randomUUID(), "test prompts"));
+        List<Prompt> created = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            created.add(prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, i, texts[i], null, "test")));
+        }
+        return created;
     }
 
     public List<Prompt> prompts(int count) {
