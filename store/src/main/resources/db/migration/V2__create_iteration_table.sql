@@ -4,7 +4,7 @@ create table iteration (
     run_id               bigint      not null references run (id) on delete cascade,
     iteration_index      integer     not null check (iteration_index >= 0),
     phase                text        not null default 'PENDING'
-        check (phase in ('PENDING', 'GENERATING', 'JUDGING', 'PAIRING', 'TRAINING_FUTURE', 'GENERATING_FUTURE',
+        check (phase in ('PENDING', 'BOOTSTRAPPING', 'GENERATING', 'JUDGING', 'PAIRING', 'TRAINING_FUTURE', 'GENERATING_FUTURE',
                          'JUDGING_FUTURE', 'PAIRING_FUTURE', 'TRAINING', 'EVALUATING', 'DONE')),
     status               text        not null default 'PENDING'
         check (status in ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),

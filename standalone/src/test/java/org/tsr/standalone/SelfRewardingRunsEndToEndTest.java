@@ -45,6 +45,8 @@ class SelfRewardingRunsEndToEndTest {
     static final HttpClient http = HttpClient.newHttpClient();
     static final JsonMapper json = JsonMapper.builder().build();
     static long m0;
+    static long baseId;
+    static long seedSet;
 
     @BeforeAll
     static void startPlatformAndBootstrapM0() throws Exception {
@@ -64,11 +66,11 @@ class SelfRewardingRunsEndToEndTest {
                                 work.resolve("checkpoints").toString()));
         CharacterVocabulary vocabulary = CharacterVocabulary.ascii();
         Path base = TinyModels.create(work.resolve("base"), TinyModels.tiny(vocabulary), vocabulary, 3);
-        long baseId = platform.bean(Service.GATEWAY, ModelGenerationRepository.class)
+        baseId = platform.bean(Service.GATEWAY, ModelGenerationRepository.class)
                 .save(ModelGeneration.imported(
                         "tiny-base", GenerationKind.BASE, base.toUri().toString(), CheckpointFormat.HF_SAFETENSORS))
                 .getId();
-        long seedSet = uploadPrompts(bootstrapLines());
+        seedSet = uploadPrompts(bootstrapLines());
         JsonNode job = post(Service.TRAINER, "/trainings", """
                 {"kind": "SFT", "baseGenerationId": %d, "dataset": {"promptSetId": %d},
                  "hyperparameters": {"learningRate": 0.003, "minLearningRate": 0.0003, "epochs": 12, "batchSize": 8}}
@@ -105,10 +107,23 @@ class SelfRewardingRunsEndToEndTest {
     }
 
     @Test
-    void selfRewardingIterationPairsBestAgainstWorstAndTrainsTheNextPolicy() throws Exception {
-        JsonNode run = runToTheEnd("SR");
+    void selfRewardingRunBootstrapsItsM0ThenPairsBestAgainstWorst() throws Exception {
+        String body = """
+                {"name": "SR bootstrapped", "method": "SR", "promptSetId": %d, "iterations": 1,
+                 "bootstrap": {"baseGenerationId": %d, "promptSetId": %d,
+                               "hyperparameters": {"learningRate": 0.003, "minLearningRate": 0.0003, "epochs": 12,
+                                                   "batchSize": 8}},
+                 "samplesPerPrompt": 4, "judgeSamples": 3,
+                 "sampling": {"temperature": 1.0, "topP": 1.0, "maxTokens": 8, "seed": 7},
+                 "judge": {"temperature": 1.0, "maxTokens": 12, "template": "%s"},
+                 "dpo": {"learningRate": 0.0001, "epochs": 1, "batchSize": 4}}
+                """.formatted(uploadPrompts(iterationLines()), baseId, seedSet, JUDGE_TEMPLATE);
+        long runId = post(Service.GATEWAY, "/api/v1/runs", body).get("id").asLong();
+        JsonNode run = await(Service.GATEWAY, "/api/v1/runs/" + runId, "SUCCEEDED", "FAILED");
 
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
         JsonNode iteration = run.get("iterations").get(0);
+        assertThat(iteration.get("timings").has("BOOTSTRAPPING")).isTrue();
         assertThat(iteration
                         .get("diagnostics")
                         .get("pairs")
@@ -116,10 +131,16 @@ class SelfRewardingRunsEndToEndTest {
                         .get("pairs")
                         .asInt())
                 .isPositive();
-        long m1 = iteration.get("nextGenerationId").asLong();
-        JsonNode next = get(Service.GATEWAY, "/api/v1/generations/" + m1);
-        assertThat(next.get("status").asString()).isEqualTo("READY");
-        assertThat(next.get("parentId").asLong()).isEqualTo(m0);
+        long runM0 = run.get("initialGenerationId").asLong();
+        assertThat(get(Service.GATEWAY, "/api/v1/generations/" + runM0)
+                        .get("parentId")
+                        .asLong())
+                .isEqualTo(baseId);
+        JsonNode m1 = get(
+                Service.GATEWAY,
+                "/api/v1/generations/" + iteration.get("nextGenerationId").asLong());
+        assertThat(m1.get("status").asString()).isEqualTo("READY");
+        assertThat(m1.get("parentId").asLong()).isEqualTo(runM0);
     }
 
     @Test

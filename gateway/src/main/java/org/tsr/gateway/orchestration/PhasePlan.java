@@ -31,11 +31,15 @@ final class PhasePlan {
 
     private PhasePlan() {}
 
-    static IterationPhase first() {
-        return IterationPhase.GENERATING;
+    /** Iteration 0 of a bootstrapped run trains M0 first; every other iteration starts by sampling. */
+    static IterationPhase first(boolean bootstrap, int iterationIndex) {
+        return bootstrap && iterationIndex == 0 ? IterationPhase.BOOTSTRAPPING : IterationPhase.GENERATING;
     }
 
     static IterationPhase after(RunMethod method, IterationPhase phase) {
+        if (phase == IterationPhase.BOOTSTRAPPING) {
+            return IterationPhase.GENERATING;
+        }
         List<IterationPhase> plan = method == RunMethod.SR ? SR : TSR;
         int index = plan.indexOf(phase);
         if (index < 0 || index == plan.size() - 1) {

@@ -59,6 +59,7 @@ class PhaseWork {
         String keys = PhasePlan.unitKeyPrefix(iteration.getId(), phase);
         long policy = iteration.getPolicyGenerationId();
         switch (phase) {
+            case BOOTSTRAPPING -> bootstrap(run, settings, iteration, keys);
             case GENERATING -> {
                 generate(settings, iteration, keys + "policy/", policy, ResponsePurpose.POLICY);
                 if (run.getMethod() == RunMethod.TSR) {
@@ -163,6 +164,20 @@ class PhaseWork {
                 "judgeGenerationId", iteration.getPolicyGenerationId(),
                 "chat", settings.chat());
         queue.enqueue(unit(WorkStage.PAIR, iteration, keys + dataset.name(), payload));
+    }
+
+    /** The SFT job that trains the run's M0, registered ahead as the first iteration's policy. */
+    private void bootstrap(Run run, RunSettings settings, Iteration iteration, String keys) {
+        RunSettings.Bootstrap bootstrap = settings.bootstrap();
+        String datasetJson = json.writeValueAsString(
+                Map.of("type", "prompts", "promptSetId", bootstrap.promptSetId(), "splits", bootstrap.splits()));
+        Map<String, Object> hyperparameters = new LinkedHashMap<>(bootstrap.hyperparameters());
+        hyperparameters.putIfAbsent("chat", settings.chat());
+        TrainingJob job = trainingJobs.save(
+                TrainingJob.sft(bootstrap.baseGenerationId(), datasetJson, json.writeValueAsString(hyperparameters))
+                        .forIteration(run.getId(), iteration.getId())
+                        .producing(iteration.getPolicyGenerationId()));
+        queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + "SFT", Map.of("trainingJobId", job.getId())));
     }
 
     /**

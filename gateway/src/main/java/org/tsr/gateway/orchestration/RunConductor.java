@@ -100,7 +100,7 @@ public class RunConductor {
             Iteration iteration = iterations.save(new Iteration(runId, index, policy, index));
             run.start();
             runs.save(run);
-            enter(run, settings, iteration, PhasePlan.first());
+            enter(run, settings, iteration, PhasePlan.first(settings.bootstrap() != null, index));
         });
     }
 
@@ -193,7 +193,7 @@ public class RunConductor {
         } else {
             Iteration nextIteration = iterations.save(new Iteration(
                     run.getId(), iteration.getIndex() + 1, iteration.getNextGenerationId(), iteration.getIndex() + 1));
-            enter(run, settings, nextIteration, PhasePlan.first());
+            enter(run, settings, nextIteration, PhasePlan.first(false, nextIteration.getIndex()));
         }
     }
 

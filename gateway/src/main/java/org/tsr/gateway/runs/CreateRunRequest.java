@@ -7,18 +7,21 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.util.List;
 import java.util.Map;
 import org.tsr.store.run.RunMethod;
 
 /**
- * A run to start. Left out: K 4, 3 judge samples, sampling at temperature 0.7 and top-p 0.9 with 128 tokens, judging
+ * A run to start, from an existing generation ({@code initialGenerationId}) or from a base model that is first
+ * fine-tuned into M0 ({@code bootstrap}); exactly one of the two. Left out: K 4, 3 judge samples, sampling at temperature 0.7 and top-p 0.9 with 128 tokens, judging
  * at temperature 0.7 with 256 tokens and the default rubric, automatic advance, chat format on, 16 prompts per
  * generation unit and 64 responses per judging unit.
  */
 public record CreateRunRequest(
         @NotBlank String name,
         @NotNull RunMethod method,
-        @NotNull Long initialGenerationId,
+        Long initialGenerationId,
+        @Valid Bootstrap bootstrap,
         @NotNull Long promptSetId,
         @NotNull @Min(1) @Max(100) Integer iterations,
         @Min(1) @Max(64) Integer samplesPerPrompt,
@@ -39,6 +42,16 @@ public record CreateRunRequest(
 
             @Min(1) Integer maxTokens,
             Long seed) {}
+
+    /**
+     * Train M0 first: SFT of {@code baseGenerationId} on the reference answers of the splits (IFT and EFT when left
+     * out) of {@code promptSetId} (the run's prompt set when left out).
+     */
+    public record Bootstrap(
+            @NotNull Long baseGenerationId,
+            Long promptSetId,
+            List<String> splits,
+            Map<String, Object> hyperparameters) {}
 
     public record Judging(
             @DecimalMin("0.0") Double temperature, @Min(1) Integer maxTokens, String template) {}
@@ -64,6 +77,13 @@ public record CreateRunRequest(
                 advance == null ? RunSettings.Advance.AUTO : advance,
                 chat == null || chat,
                 promptsPerUnit == null ? 16 : promptsPerUnit,
-                responsesPerUnit == null ? 64 : responsesPerUnit);
+                responsesPerUnit == null ? 64 : responsesPerUnit,
+                bootstrap == null
+                        ? null
+                        : new RunSettings.Bootstrap(
+                                bootstrap.baseGenerationId(),
+                                bootstrap.promptSetId() == null ? promptSetId : bootstrap.promptSetId(),
+                                bootstrap.splits() == null ? List.of("IFT", "EFT") : bootstrap.splits(),
+                                bootstrap.hyperparameters() == null ? Map.of() : bootstrap.hyperparameters()));
     }
 }

@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.tsr.gateway.orchestration.RunConductor;
+import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.GenerationStatus;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
@@ -59,17 +60,11 @@ public class RunCatalog {
     @Transactional
     public RunView create(CreateRunRequest request) {
         RunSettings settings = request.toSettings();
-        ModelGeneration initial = generations
-                .findById(request.initialGenerationId())
-                .orElseThrow(() -> new RunProblem(
-                        HttpStatus.NOT_FOUND,
-                        "initialGenerationId",
-                        "model generation " + request.initialGenerationId() + " does not exist"));
-        if (initial.getStatus() != GenerationStatus.READY) {
+        if ((request.initialGenerationId() == null) == (request.bootstrap() == null)) {
             throw new RunProblem(
-                    HttpStatus.CONFLICT,
+                    HttpStatus.BAD_REQUEST,
                     "initialGenerationId",
-                    "model generation " + initial.getId() + " is " + initial.getStatus() + ", not READY");
+                    "give either initialGenerationId (start from an existing model) or bootstrap (train M0 first)");
         }
         if (!promptSets.existsById(request.promptSetId())) {
             throw new RunProblem(
@@ -86,9 +81,53 @@ public class RunCatalog {
                                 + ", which iteration " + chunk + " would sample on");
             }
         }
-        Run run = runs.save(new Run(request.name(), request.method(), initial.getId(), settingsJson.write(settings)));
+        long initialGenerationId = settings.bootstrap() == null
+                ? ready(request.initialGenerationId(), "initialGenerationId").getId()
+                : registerM0(request.name(), settings.bootstrap());
+        Run run =
+                runs.save(new Run(request.name(), request.method(), initialGenerationId, settingsJson.write(settings)));
         conductor.startIteration(run.getId());
         return view(run.getId());
+    }
+
+    private ModelGeneration ready(long generationId, String field) {
+        ModelGeneration generation = generations
+                .findById(generationId)
+                .orElseThrow(() -> new RunProblem(
+                        HttpStatus.NOT_FOUND, field, "model generation " + generationId + " does not exist"));
+        if (generation.getStatus() != GenerationStatus.READY) {
+            throw new RunProblem(
+                    HttpStatus.CONFLICT,
+                    field,
+                    "model generation " + generationId + " is " + generation.getStatus() + ", not READY");
+        }
+        return generation;
+    }
+
+    /** Checks the bootstrap spec and registers the M0 it will train, PENDING until the trainer is done. */
+    private long registerM0(String runName, RunSettings.Bootstrap bootstrap) {
+        ModelGeneration base = ready(bootstrap.baseGenerationId(), "bootstrap.baseGenerationId");
+        for (String splitName : bootstrap.splits()) {
+            PromptSplit split;
+            try {
+                split = PromptSplit.valueOf(splitName.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new RunProblem(
+                        HttpStatus.BAD_REQUEST,
+                        "bootstrap.splits",
+                        "split '" + splitName + "' does not exist; use IFT, EFT, ITERATION or EVAL");
+            }
+            if (prompts.findByPromptSetIdAndSplitOrderByPosition(bootstrap.promptSetId(), split)
+                    .isEmpty()) {
+                throw new RunProblem(
+                        HttpStatus.UNPROCESSABLE_ENTITY,
+                        "bootstrap.splits",
+                        "prompt set " + bootstrap.promptSetId() + " has no " + split + " prompts to train M0 on");
+            }
+        }
+        return generations
+                .save(ModelGeneration.trainedFrom(base, runName + "/M0", GenerationKind.SFT, null, null))
+                .getId();
     }
 
     @Transactional(readOnly = true)

@@ -1,6 +1,7 @@
 package org.tsr.gateway.runs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param chat whether prompts go through the models' chat format
  * @param promptsPerUnit prompts per GENERATE work unit
  * @param responsesPerUnit responses per JUDGE work unit
+ * @param bootstrap how M0 is trained first, or null when the run starts from an existing generation
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSettings(
@@ -31,7 +33,15 @@ public record RunSettings(
         Advance advance,
         boolean chat,
         int promptsPerUnit,
-        int responsesPerUnit) {
+        int responsesPerUnit,
+        Bootstrap bootstrap) {
+
+    /**
+     * How M0 is made when the run does not start from an existing generation: SFT of a base generation on the
+     * reference answers of a prompt set's splits.
+     */
+    public record Bootstrap(
+            long baseGenerationId, long promptSetId, List<String> splits, Map<String, Object> hyperparameters) {}
 
     public enum Advance {
         AUTO,

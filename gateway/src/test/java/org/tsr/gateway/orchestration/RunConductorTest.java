@@ -100,6 +100,7 @@ class RunConductorTest {
                 method + " test",
                 method,
                 m0.getId(),
+                null,
                 set.getId(),
                 iterations,
                 2,
@@ -216,6 +217,62 @@ class RunConductorTest {
     }
 
     @Test
+    void bootstrappedRunTrainsM0BeforeSampling() {
+        prompts.save(new Prompt(set.getId(), PromptSplit.IFT, null, 10, "reverse ab", "ba", "t"));
+        CreateRunRequest request = new CreateRunRequest(
+                "bootstrapped",
+                RunMethod.SR,
+                null,
+                new CreateRunRequest.Bootstrap(m0.getId(), null, List.of("IFT"), java.util.Map.of("epochs", 2)),
+                set.getId(),
+                1,
+                2,
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+
+        RunView run = catalog.create(request);
+
+        assertThat(phase(run.id())).isEqualTo("BOOTSTRAPPING");
+        ModelGeneration bootstrapM0 =
+                generations.findById(run.initialGenerationId()).orElseThrow();
+        assertThat(bootstrapM0.getKind()).isEqualTo(GenerationKind.SFT);
+        assertThat(bootstrapM0.getParentId()).isEqualTo(m0.getId());
+        assertThat(bootstrapM0.getStatus()).isEqualTo(GenerationStatus.PENDING);
+        List<ClaimedUnit> train = actAsTrainer();
+        TrainingJob job = trainingJobs
+                .findById(payload(train.get(0)).get("trainingJobId").asLong())
+                .orElseThrow();
+        assertThat(job.getKind()).isEqualTo(org.tsr.store.training.TrainingKind.SFT);
+        assertThat(json.readTree(job.getDataset()).get("splits").get(0).asString())
+                .isEqualTo("IFT");
+        assertThat(json.readTree(job.getHyperparameters()).get("epochs").asInt())
+                .isEqualTo(2);
+
+        conductor.tick();
+
+        assertThat(phase(run.id())).isEqualTo("GENERATING");
+        assertThat(actAsGenerator())
+                .singleElement()
+                .satisfies(unit ->
+                        assertThat(payload(unit).get("generationId").asLong()).isEqualTo(bootstrapM0.getId()));
+    }
+
+    @Test
+    void runNeedsEitherAnInitialGenerationOrABootstrap() {
+        CreateRunRequest neither = new CreateRunRequest(
+                "neither", RunMethod.SR, null, null, set.getId(), 1, 2, 1, null, null, null, null, null, null, null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.create(neither))
+                .hasMessageContaining("give either initialGenerationId");
+    }
+
+    @Test
     void failedUnitFailsTheRunWithItsReasonAndResumeRetriesIt() {
         RunView run = catalog.create(request(RunMethod.SR, 1));
         ClaimedUnit unit = queue.claim(WorkStage.GENERATE, "test", 10).get(0);
@@ -242,6 +299,7 @@ class RunConductorTest {
                 "manual",
                 RunMethod.SR,
                 m0.getId(),
+                null,
                 set.getId(),
                 2,
                 1,
