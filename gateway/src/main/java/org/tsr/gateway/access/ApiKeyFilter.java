@@ -5,6 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -13,6 +15,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.tsr.store.access.ApiKey;
 import org.tsr.store.access.ApiKeyRole;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every {@code /api/v1} request needs an active API key as a bearer token; a READ_ONLY key may only read (GET and
@@ -23,6 +26,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private final ApiKeys keys;
     private final AccessProperties properties;
+    private final JsonMapper json = JsonMapper.builder().build();
 
     ApiKeyFilter(ApiKeys keys, AccessProperties properties) {
         this.keys = keys;
@@ -56,14 +60,17 @@ class ApiKeyFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    private static void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+    private void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
         response.setStatus(status.value());
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter()
-                .write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
-                        + status.value() + ",\"detail\":\"" + detail.replace("\"", "\\\"") + "\"}");
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", status.getReasonPhrase());
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        response.getWriter().write(json.writeValueAsString(problem));
     }
 }

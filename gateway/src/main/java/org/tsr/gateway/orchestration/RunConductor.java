@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -77,6 +79,9 @@ public class RunConductor {
                 while (Boolean.TRUE.equals(transactions.execute(status -> step(run.getId())))) {
                     // a phase with nothing to wait for (no units) passes at once
                 }
+            } catch (TransientDataAccessException | DataAccessResourceFailureException e) {
+                // the store is briefly unreachable or busy: try again on the next tick, the run is fine
+                log.warn("Run {} waits for the store: {}", run.getId(), e.getMessage());
             } catch (RuntimeException e) {
                 log.error("Run {} could not advance: {}", run.getId(), e.getMessage(), e);
                 transactions.executeWithoutResult(status -> failRun(run.getId(), e.getMessage()));
