@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks. Usage: bench/run.sh engine [sizes] | parity | store | generate   (sizes: tiny,25m by default)
+# Benchmarks. Usage: bench/run.sh engine [sizes] | train [sizes] | parity | store | generate
+# (sizes: tiny,25m by default)
 #
 # engine: the lm-engine against a PyTorch reference of the same architecture and shapes
 # (bench/engine/reference.py), same thread count (THREADS, default: all cores):
@@ -7,6 +8,12 @@
 #   train_step = tokens/s of a forward+backward step on 32 x 128 tokens
 # Prints a table, then last: engine-vs-pytorch sampling=<ratio> train_step=<ratio>
 # where each ratio is the engine's tokens/s over PyTorch's, geometric mean over the sizes.
+#
+# train: optimizer steps through the engine's Trainer (objective, clipping, AdamW) against the same steps in
+# PyTorch (bench/engine/train_reference.py), same thread count, median step after warm-up:
+#   dpo_step = tokens/s of a DPO step on 16 pairs x 128 tokens (chosen and rejected rows both counted)
+#   sft_step = tokens/s of an SFT step on 16 rows x 128 tokens
+# Prints a table, then last: train-vs-pytorch dpo_step=<ratio> sft_step=<ratio>
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,7 +38,10 @@ engine_classpath() {
     echo "$root/lm-engine/target/classes:$(cat "$work/classpath.txt")"
 }
 
-run_engine() {
+# run_versus <java program> <python reference> <summary label> <metric> <metric>: the engine half, then the
+# PyTorch half on the configs the engine half wrote, paired into a table and a last summary line.
+run_versus() {
+    local program="$1" reference="$2" label="$3" metric1="$4" metric2="$5"
     ensure_pytorch
     work="$(mktemp -d)"
     trap 'rm -rf "$work"' EXIT
@@ -40,25 +50,25 @@ run_engine() {
     echo "threads=$threads sizes=$sizes (engine first, then the PyTorch reference on the same configs)" >&2
     java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
         -cp "$cp" \
-        "$root/bench/engine/EngineBench.java" "$threads" "$work" "$sizes" 2>/dev/null \
+        "$root/bench/engine/$program" "$threads" "$work" "$sizes" 2>/dev/null \
         | grep '^result' | sed 's/^result/engine/' >"$work/engine.txt"
     OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
-        /usr/bin/python3 "$root/bench/engine/reference.py" "$threads" "$work" "$sizes" \
+        /usr/bin/python3 "$root/bench/engine/$reference" "$threads" "$work" "$sizes" \
         | grep '^result' | sed 's/^result/pytorch/' >"$work/pytorch.txt"
-    cat "$work/engine.txt" "$work/pytorch.txt" | awk '
+    cat "$work/engine.txt" "$work/pytorch.txt" | awk -v label="$label" -v metrics="$metric1 $metric2" '
         { value[$1 " " $2 " " $3] = $4; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
         END {
             printf "%-6s %-11s %14s %14s %7s\n", "config", "metric", "engine tok/s", "pytorch tok/s", "ratio"
-            split("sampling train_step", metrics, " ")
+            split(metrics, metric, " ")
             for (m = 1; m <= 2; m++) { logsum[m] = 0; count[m] = 0 }
             for (i = 0; i < n; i++) for (m = 1; m <= 2; m++) {
-                e = value["engine " order[i] " " metrics[m]]; p = value["pytorch " order[i] " " metrics[m]]
+                e = value["engine " order[i] " " metric[m]]; p = value["pytorch " order[i] " " metric[m]]
                 r = (p > 0) ? e / p : 0
-                printf "%-6s %-11s %14.1f %14.1f %7.2f\n", order[i], metrics[m], e, p, r
+                printf "%-6s %-11s %14.1f %14.1f %7.2f\n", order[i], metric[m], e, p, r
                 if (r > 0) { logsum[m] += log(r); count[m]++ }
             }
-            printf "engine-vs-pytorch sampling=%.2f train_step=%.2f\n", \
-                count[1] ? exp(logsum[1] / count[1]) : 0, count[2] ? exp(logsum[2] / count[2]) : 0
+            printf "%s %s=%.2f %s=%.2f\n", label, \
+                metric[1], count[1] ? exp(logsum[1] / count[1]) : 0, metric[2], count[2] ? exp(logsum[2] / count[2]) : 0
         }'
 }
 
@@ -92,12 +102,13 @@ run_parity() {
 }
 
 case "$what" in
-    engine) run_engine ;;
+    engine) run_versus EngineBench.java reference.py engine-vs-pytorch sampling train_step ;;
+    train) run_versus TrainBench.java train_reference.py train-vs-pytorch dpo_step sft_step ;;
     parity) run_parity ;;
     store) run_main store org.tsr.store.bench.StoreBenchmark ;;
     generate) run_main generator-service org.tsr.generator.bench.GenerateBenchmark ;;
     *)
-        echo "usage: bench/run.sh engine [tiny,25m] | parity | store | generate" >&2
+        echo "usage: bench/run.sh engine [tiny,25m] | train [tiny,25m] | parity | store | generate" >&2
         exit 2
         ;;
 esac
