@@ -11,11 +11,13 @@ import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Objects;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /** One model in the lineage: M0, a policy, or a future model, with the generation it was trained from. */
 @Entity
+@DynamicUpdate
 @Table(name = "model_generation")
 public class ModelGeneration {
 

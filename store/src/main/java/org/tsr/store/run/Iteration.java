@@ -11,6 +11,7 @@ import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Objects;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -19,6 +20,7 @@ import org.hibernate.type.SqlTypes;
  * the prompt chunk it samples on, and its phase.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "iteration")
 public class Iteration {
 
@@ -45,7 +47,10 @@ public class Iteration {
     @JdbcTypeCode(SqlTypes.JSON)
     private String timings = "{}";
 
+    // written only by IterationDiagnostics, one section at a time, while stages finish concurrently: an entity saved
+    // with an older copy must never overwrite it
     @JdbcTypeCode(SqlTypes.JSON)
+    @Column(updatable = false)
     private String diagnostics = "{}";
 
     private Instant createdAt = Instant.now();
@@ -106,10 +111,6 @@ public class Iteration {
 
     public void recordTimings(String json) {
         timings = Objects.requireNonNull(json, "json");
-    }
-
-    public void recordDiagnostics(String json) {
-        diagnostics = Objects.requireNonNull(json, "json");
     }
 
     @PreUpdate

@@ -10,11 +10,13 @@ import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Objects;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /** One SR or TSR experiment: iterations from a starting model generation, with its configuration as JSON. */
 @Entity
+@DynamicUpdate
 @Table(name = "run")
 public class Run {
 
