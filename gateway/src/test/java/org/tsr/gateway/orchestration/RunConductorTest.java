@@ -2,7 +2,6 @@ package org.tsr.gateway.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,8 +12,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.tsr.gateway.runs.CreateRunRequest;
 import org.tsr.gateway.runs.RunCatalog;
 import org.tsr.gateway.runs.RunView;
-import org.tsr.store.judgment.Judgment;
-import org.tsr.store.judgment.JudgmentWriter;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.GenerationStatus;
@@ -25,22 +22,17 @@ import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.prompt.PromptSet;
 import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
-import org.tsr.store.response.FinishReason;
-import org.tsr.store.response.NewResponse;
-import org.tsr.store.response.ResponsePurpose;
-import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.workqueue.ClaimedUnit;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Drives runs through their phases with the test standing in for the stage services: it claims each unit the
- * conductor creates, writes what that stage writes (responses, judgments, a trained generation) and completes it.
+ * Drives runs through their phases with {@link StageStandIns} doing the stage services' part: each unit the conductor
+ * creates is claimed, its results (responses, judgments, a trained generation) written, and completed.
  */
 @SpringBootTest(properties = {"tsr.orchestration.tick=1h", "tsr.access.enabled=false"})
 class RunConductorTest {
@@ -64,16 +56,13 @@ class RunConductorTest {
     PromptRepository prompts;
 
     @Autowired
-    ResponseWriter responses;
-
-    @Autowired
-    JudgmentWriter judgments;
-
-    @Autowired
     TrainingJobRepository trainingJobs;
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    StageStandIns workers;
 
     final JsonMapper json = JsonMapper.builder().build();
     ModelGeneration m0;
@@ -119,30 +108,34 @@ class RunConductorTest {
         RunView run = catalog.create(request(RunMethod.SR, 1));
         assertThat(phase(run.id())).isEqualTo("GENERATING");
 
-        List<ClaimedUnit> generate = actAsGenerator();
+        List<ClaimedUnit> generate = workers.generate();
         assertThat(generate)
                 .singleElement()
-                .satisfies(unit ->
-                        assertThat(payload(unit).get("purpose").asString()).isEqualTo("POLICY"));
+                .satisfies(unit -> assertThat(
+                                StageStandIns.payload(unit).get("purpose").asString())
+                        .isEqualTo("POLICY"));
         conductor.tick();
         assertThat(phase(run.id())).isEqualTo("JUDGING");
 
-        List<ClaimedUnit> judge = actAsJudge();
-        assertThat(payload(judge.get(0)).get("responseIds")).hasSize(4);
-        assertThat(payload(judge.get(0)).get("judgeGenerationId").asLong()).isEqualTo(m0.getId());
+        List<ClaimedUnit> judge = workers.judge();
+        assertThat(StageStandIns.payload(judge.get(0)).get("responseIds")).hasSize(4);
+        assertThat(StageStandIns.payload(judge.get(0)).get("judgeGenerationId").asLong())
+                .isEqualTo(m0.getId());
         conductor.tick();
         assertThat(phase(run.id())).isEqualTo("PAIRING");
 
-        assertThat(completeAll(WorkStage.PAIR))
+        assertThat(workers.completeAll(WorkStage.PAIR))
                 .singleElement()
-                .satisfies(unit ->
-                        assertThat(payload(unit).get("dataset").asString()).isEqualTo("SR"));
+                .satisfies(unit -> assertThat(
+                                StageStandIns.payload(unit).get("dataset").asString())
+                        .isEqualTo("SR"));
         conductor.tick();
         assertThat(phase(run.id())).isEqualTo("TRAINING");
 
-        List<ClaimedUnit> train = actAsTrainer();
+        List<ClaimedUnit> train = workers.train();
         TrainingJob job = trainingJobs
-                .findById(payload(train.get(0)).get("trainingJobId").asLong())
+                .findById(
+                        StageStandIns.payload(train.get(0)).get("trainingJobId").asLong())
                 .orElseThrow();
         assertThat(job.getBaseGenerationId()).isEqualTo(m0.getId());
         assertThat(job.getReferenceGenerationId()).isEqualTo(m0.getId());
@@ -168,38 +161,39 @@ class RunConductorTest {
     void tsrIterationAnchorsOnM0AndTrainsAFutureModelFirst() {
         RunView run = catalog.create(request(RunMethod.TSR, 2));
 
-        List<ClaimedUnit> generate = actAsGenerator();
+        List<ClaimedUnit> generate = workers.generate();
         assertThat(generate)
-                .extracting(unit -> payload(unit).get("purpose").asString())
+                .extracting(unit -> StageStandIns.payload(unit).get("purpose").asString())
                 .containsExactlyInAnyOrder("POLICY", "ANCHOR");
         conductor.tick();
-        actAsJudge();
+        workers.judge();
         conductor.tick();
-        assertThat(completeAll(WorkStage.PAIR))
-                .extracting(unit -> payload(unit).get("dataset").asString())
+        assertThat(workers.completeAll(WorkStage.PAIR))
+                .extracting(unit -> StageStandIns.payload(unit).get("dataset").asString())
                 .containsExactly("D1");
         conductor.tick();
         assertThat(phase(run.id())).isEqualTo("TRAINING_FUTURE");
-        actAsTrainer();
+        workers.train();
         conductor.tick();
         assertThat(phase(run.id())).isEqualTo("GENERATING_FUTURE");
         long future = catalog.view(run.id()).iterations().get(0).futureGenerationId();
-        assertThat(actAsGenerator()).singleElement().satisfies(unit -> {
-            assertThat(payload(unit).get("purpose").asString()).isEqualTo("FUTURE");
-            assertThat(payload(unit).get("generationId").asLong()).isEqualTo(future);
+        assertThat(workers.generate()).singleElement().satisfies(unit -> {
+            assertThat(StageStandIns.payload(unit).get("purpose").asString()).isEqualTo("FUTURE");
+            assertThat(StageStandIns.payload(unit).get("generationId").asLong()).isEqualTo(future);
         });
         conductor.tick();
-        assertThat(actAsJudge())
-                .allSatisfy(unit -> assertThat(
-                                payload(unit).get("judgeGenerationId").asLong())
+        assertThat(workers.judge())
+                .allSatisfy(unit -> assertThat(StageStandIns.payload(unit)
+                                .get("judgeGenerationId")
+                                .asLong())
                         .as("the current policy, not the future model, judges")
                         .isEqualTo(m0.getId()));
         conductor.tick();
-        assertThat(completeAll(WorkStage.PAIR))
-                .extracting(unit -> payload(unit).get("dataset").asString())
+        assertThat(workers.completeAll(WorkStage.PAIR))
+                .extracting(unit -> StageStandIns.payload(unit).get("dataset").asString())
                 .containsExactly("D2");
         conductor.tick();
-        actAsTrainer();
+        workers.train();
         conductor.tick();
 
         RunView afterFirst = catalog.view(run.id());
@@ -209,11 +203,13 @@ class RunConductorTest {
         assertThat(second.policyGenerationId())
                 .isEqualTo(afterFirst.iterations().get(0).nextGenerationId());
         assertThat(second.promptChunk()).isEqualTo(1);
-        assertThat(actAsGenerator())
-                .filteredOn(unit -> payload(unit).get("purpose").asString().equals("ANCHOR"))
+        assertThat(workers.generate())
+                .filteredOn(unit ->
+                        StageStandIns.payload(unit).get("purpose").asString().equals("ANCHOR"))
                 .singleElement()
-                .satisfies(unit ->
-                        assertThat(payload(unit).get("generationId").asLong()).isEqualTo(m0.getId()));
+                .satisfies(unit -> assertThat(
+                                StageStandIns.payload(unit).get("generationId").asLong())
+                        .isEqualTo(m0.getId()));
     }
 
     @Test
@@ -244,9 +240,10 @@ class RunConductorTest {
         assertThat(bootstrapM0.getKind()).isEqualTo(GenerationKind.SFT);
         assertThat(bootstrapM0.getParentId()).isEqualTo(m0.getId());
         assertThat(bootstrapM0.getStatus()).isEqualTo(GenerationStatus.PENDING);
-        List<ClaimedUnit> train = actAsTrainer();
+        List<ClaimedUnit> train = workers.train();
         TrainingJob job = trainingJobs
-                .findById(payload(train.get(0)).get("trainingJobId").asLong())
+                .findById(
+                        StageStandIns.payload(train.get(0)).get("trainingJobId").asLong())
                 .orElseThrow();
         assertThat(job.getKind()).isEqualTo(org.tsr.store.training.TrainingKind.SFT);
         assertThat(json.readTree(job.getDataset()).get("splits").get(0).asString())
@@ -257,10 +254,11 @@ class RunConductorTest {
         conductor.tick();
 
         assertThat(phase(run.id())).isEqualTo("GENERATING");
-        assertThat(actAsGenerator())
+        assertThat(workers.generate())
                 .singleElement()
-                .satisfies(unit ->
-                        assertThat(payload(unit).get("generationId").asLong()).isEqualTo(bootstrapM0.getId()));
+                .satisfies(unit -> assertThat(
+                                StageStandIns.payload(unit).get("generationId").asLong())
+                        .isEqualTo(bootstrapM0.getId()));
     }
 
     @Test
@@ -288,7 +286,7 @@ class RunConductorTest {
 
         RunView resumed = catalog.resume(run.id());
         assertThat(resumed.status()).isEqualTo("RUNNING");
-        assertThat(actAsGenerator()).hasSize(1);
+        assertThat(workers.generate()).hasSize(1);
         conductor.tick();
         assertThat(phase(run.id())).isEqualTo("JUDGING");
     }
@@ -312,13 +310,13 @@ class RunConductorTest {
                 null,
                 null);
         RunView run = catalog.create(manual);
-        actAsGenerator();
+        workers.generate();
         conductor.tick();
-        actAsJudge();
+        workers.judge();
         conductor.tick();
-        completeAll(WorkStage.PAIR);
+        workers.completeAll(WorkStage.PAIR);
         conductor.tick();
-        actAsTrainer();
+        workers.train();
         conductor.tick();
 
         assertThat(catalog.view(run.id()).status()).isEqualTo("PAUSED");
@@ -330,78 +328,5 @@ class RunConductorTest {
     private String phase(long runId) {
         List<RunView.IterationView> iterations = catalog.view(runId).iterations();
         return iterations.get(iterations.size() - 1).phase();
-    }
-
-    private JsonNode payload(ClaimedUnit unit) {
-        return json.readTree(unit.payload());
-    }
-
-    private List<ClaimedUnit> claimAll(WorkStage stage) {
-        return queue.claim(stage, "test", 100);
-    }
-
-    private List<ClaimedUnit> completeAll(WorkStage stage) {
-        List<ClaimedUnit> units = claimAll(stage);
-        units.forEach(queue::complete);
-        return units;
-    }
-
-    /** Writes K responses per prompt as the generator would. */
-    private List<ClaimedUnit> actAsGenerator() {
-        List<ClaimedUnit> units = claimAll(WorkStage.GENERATE);
-        for (ClaimedUnit unit : units) {
-            JsonNode task = payload(unit);
-            List<NewResponse> rows = new ArrayList<>();
-            for (JsonNode promptId : task.get("promptIds")) {
-                for (int sample = 0; sample < task.get("sampling").get("n").asInt(); sample++) {
-                    rows.add(new NewResponse(
-                            promptId.asLong(),
-                            task.get("generationId").asLong(),
-                            task.get("iterationId").asLong(),
-                            ResponsePurpose.valueOf(task.get("purpose").asString()),
-                            sample,
-                            "answer " + sample,
-                            2,
-                            FinishReason.STOP));
-                }
-            }
-            queue.complete(unit, () -> responses.saveAll(rows));
-        }
-        return units;
-    }
-
-    /** Scores each response by its sample index, as the judge would. */
-    private List<ClaimedUnit> actAsJudge() {
-        List<ClaimedUnit> units = claimAll(WorkStage.JUDGE);
-        for (ClaimedUnit unit : units) {
-            JsonNode task = payload(unit);
-            List<Judgment> rows = new ArrayList<>();
-            int i = 0;
-            for (JsonNode responseId : task.get("responseIds")) {
-                rows.add(Judgment.scored(
-                        responseId.asLong(), task.get("judgeGenerationId").asLong(), 0, "Score: " + (i % 5), i++ % 5));
-            }
-            queue.complete(unit, () -> judgments.saveAll(rows));
-        }
-        return units;
-    }
-
-    /** Marks each job's output generation trained, as the trainer would. */
-    private List<ClaimedUnit> actAsTrainer() {
-        List<ClaimedUnit> units = claimAll(WorkStage.TRAIN);
-        for (ClaimedUnit unit : units) {
-            TrainingJob job = trainingJobs
-                    .findById(payload(unit).get("trainingJobId").asLong())
-                    .orElseThrow();
-            ModelGeneration output =
-                    generations.findById(job.getOutputGenerationId()).orElseThrow();
-            queue.complete(unit, () -> {
-                output.markReady("file:///trained/" + output.getId(), CheckpointFormat.HF_SAFETENSORS);
-                generations.save(output);
-                job.succeed(output.getId());
-                trainingJobs.save(job);
-            });
-        }
-        return units;
     }
 }
