@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
 import org.tsr.trainer.TrainerProperties;
 
 /**
@@ -38,7 +37,7 @@ class LocalCheckpointStorage implements CheckpointStorage {
         Path target = root.resolve("models").resolve("job-" + jobId);
         try {
             Files.createDirectories(target.getParent());
-            deleteRecursively(target);
+            FileSystemUtils.deleteRecursively(target);
             // the scratch folder is on the same file system: a rename publishes the whole folder at once
             Files.move(modelDir, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -50,20 +49,9 @@ class LocalCheckpointStorage implements CheckpointStorage {
     @Override
     public void release(long jobId) {
         try {
-            deleteRecursively(root.resolve("jobs").resolve(Long.toString(jobId)));
+            FileSystemUtils.deleteRecursively(root.resolve("jobs").resolve(Long.toString(jobId)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the scratch files of job " + jobId, e);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
         }
     }
 }
