@@ -1,17 +1,12 @@
 package org.tsr.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-import java.util.List;
 
 /** The Llama feed-forward block: down(silu(gate(x)) * up(x)). */
-final class SwiGluMlp extends ParameterSlots {
+final class SwiGluMlp extends SameShapeLeaf {
 
     private final Parameter gate;
     private final Parameter up;
@@ -23,6 +18,7 @@ final class SwiGluMlp extends ParameterSlots {
         down = declare("down_proj.weight", Parameter.Type.WEIGHT, hidden, intermediate);
     }
 
+    @Override
     NDArray apply(NDArray x) {
         NDArray g = Linear.linear(x, gate.getArray()).singletonOrThrow();
         NDArray silu = g.mul(g.getNDArrayInternal().sigmoid());
@@ -46,21 +42,5 @@ final class SwiGluMlp extends ParameterSlots {
 
     Parameter up() {
         return up;
-    }
-
-    @Override
-    void collect(String prefix, List<NamedParameter> into) {
-        collectOwn(prefix, into);
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(inputs.singletonOrThrow()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return inputShapes;
     }
 }
