@@ -9,7 +9,7 @@ import org.tsr.store.run.RunMethod;
  * and the anchor M0, judge, pair with anchored rejection (D1), train the future model on D1, sample it, judge its
  * responses with the current policy, pair with future-guided chosen (D2), and train the next policy on D2.
  */
-final class PhasePlan {
+public final class PhasePlan {
 
     private static final List<IterationPhase> SR = List.of(
             IterationPhase.GENERATING,
@@ -49,7 +49,7 @@ final class PhasePlan {
     }
 
     /** The key prefix of the work units a phase creates for an iteration. */
-    static String unitKeyPrefix(long iterationId, IterationPhase phase) {
+    public static String unitKeyPrefix(long iterationId, IterationPhase phase) {
         return "iteration-" + iterationId + "/" + phase.name() + "/";
     }
 }

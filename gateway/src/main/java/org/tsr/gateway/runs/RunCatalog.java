@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.tsr.gateway.orchestration.PhasePlan;
 import org.tsr.gateway.orchestration.RunConductor;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.GenerationStatus;
@@ -141,9 +142,7 @@ public class RunCatalog {
         List<RunView.IterationView> views = new ArrayList<>();
         for (Iteration iteration : iterations.findByRunIdOrderByIndex(runId)) {
             StageCounts counts = queue.countsByKeyPrefix(
-                    iteration.getId(),
-                    "iteration-" + iteration.getId() + "/"
-                            + iteration.getPhase().name() + "/");
+                    iteration.getId(), PhasePlan.unitKeyPrefix(iteration.getId(), iteration.getPhase()));
             views.add(new RunView.IterationView(
                     iteration.getIndex(),
                     iteration.getPhase().name(),
@@ -214,9 +213,7 @@ public class RunCatalog {
         }
         List<Iteration> all = iterations.findByRunIdOrderByIndex(runId);
         Iteration current = all.get(all.size() - 1);
-        queue.retryFailed(
-                current.getId(),
-                "iteration-" + current.getId() + "/" + current.getPhase().name() + "/");
+        queue.retryFailed(current.getId(), PhasePlan.unitKeyPrefix(current.getId(), current.getPhase()));
         current.resume();
         iterations.save(current);
         run.resume();

@@ -85,6 +85,16 @@ public class WorkQueue {
      */
     public long enqueue(NewWorkUnit unit) {
         validatePayload(unit);
+        return insert(unit);
+    }
+
+    /** Adds all units in one transaction: either every one is enqueued or none is. */
+    public List<Long> enqueueAll(List<NewWorkUnit> units) {
+        units.forEach(this::validatePayload);
+        return transactions.execute(status -> units.stream().map(this::insert).toList());
+    }
+
+    private long insert(NewWorkUnit unit) {
         Optional<Long> inserted = jdbc.sql("""
                         insert into work_unit (stage, iteration_id, unit_key, payload, max_attempts)
                         values (:stage, :iterationId, :unitKey, cast(:payload as jsonb), :maxAttempts)
@@ -102,12 +112,6 @@ public class WorkQueue {
                 .params(unit.stage().name(), unit.unitKey())
                 .query(Long.class)
                 .single());
-    }
-
-    /** Adds all units in one transaction: either every one is enqueued or none is. */
-    public List<Long> enqueueAll(List<NewWorkUnit> units) {
-        units.forEach(this::validatePayload);
-        return transactions.execute(status -> units.stream().map(this::enqueue).toList());
     }
 
     /** Claims up to {@code limit} units of a stage for {@code owner}, oldest first, each with a fresh lease. */
