@@ -2,9 +2,6 @@ package org.tsr.generator.work;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.tsr.generator.Sampler;
 import org.tsr.inference.GeneratedText;
@@ -14,6 +11,7 @@ import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.response.NewResponse;
 import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.workqueue.ClaimedUnit;
+import org.tsr.store.workqueue.NamedRows;
 import org.tsr.store.workqueue.PermanentWorkFailure;
 import org.tsr.store.workqueue.WorkHandler;
 import tools.jackson.core.JacksonException;
@@ -78,13 +76,7 @@ class GenerateHandler implements WorkHandler {
     }
 
     private List<Prompt> load(List<Long> ids) {
-        Map<Long, Prompt> byId =
-                prompts.findAllById(ids).stream().collect(Collectors.toMap(Prompt::getId, Function.identity()));
-        List<Long> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
-        if (!missing.isEmpty()) {
-            throw new PermanentWorkFailure("prompts " + missing + " do not exist");
-        }
-        return ids.stream().map(byId::get).toList();
+        return NamedRows.inOrder("prompts", ids, prompts.findAllById(ids), Prompt::getId);
     }
 
     private GenerateUnit parse(ClaimedUnit unit) {

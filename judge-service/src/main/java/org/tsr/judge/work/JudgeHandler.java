@@ -17,6 +17,7 @@ import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.response.Response;
 import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.workqueue.ClaimedUnit;
+import org.tsr.store.workqueue.NamedRows;
 import org.tsr.store.workqueue.PermanentWorkFailure;
 import org.tsr.store.workqueue.WorkHandler;
 import tools.jackson.core.JacksonException;
@@ -103,13 +104,7 @@ class JudgeHandler implements WorkHandler {
     }
 
     private List<Response> load(List<Long> ids) {
-        Map<Long, Response> byId =
-                responses.findAllById(ids).stream().collect(Collectors.toMap(Response::getId, Function.identity()));
-        List<Long> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
-        if (!missing.isEmpty()) {
-            throw new PermanentWorkFailure("responses " + missing + " do not exist");
-        }
-        return ids.stream().map(byId::get).toList();
+        return NamedRows.inOrder("responses", ids, responses.findAllById(ids), Response::getId);
     }
 
     private JudgeUnit parse(ClaimedUnit unit) {
