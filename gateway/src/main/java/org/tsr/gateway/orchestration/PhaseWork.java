@@ -25,6 +25,7 @@ import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
+import org.tsr.tasks.Oracle;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -95,6 +96,14 @@ class PhaseWork {
                 PairDataset dataset = run.getMethod() == RunMethod.SR ? PairDataset.SR : PairDataset.D2;
                 return train(run, settings, iteration, keys, dataset, GenerationKind.POLICY);
             }
+            case EVALUATING -> {
+                if (settings.evaluates()) {
+                    evaluate(settings, iteration, keys + "next/", iteration.getNextGenerationId());
+                    if (iteration.getIndex() == 0) {
+                        evaluate(settings, iteration, keys + "initial/", policy);
+                    }
+                }
+            }
             default -> throw new IllegalArgumentException("phase " + phase + " creates no work");
         }
         return null;
@@ -102,32 +111,63 @@ class PhaseWork {
 
     private void generate(
             RunSettings settings, Iteration iteration, String keys, long generationId, ResponsePurpose purpose) {
-        List<Long> chunk = prompts
-                .findByPromptSetIdAndSplitAndChunkOrderByPosition(
-                        settings.promptSetId(), PromptSplit.ITERATION, iteration.getPromptChunk())
-                .stream()
-                .map(Prompt::getId)
-                .toList();
+        List<Prompt> chunk = prompts.findByPromptSetIdAndSplitAndChunkOrderByPosition(
+                settings.promptSetId(), PromptSplit.ITERATION, iteration.getPromptChunk());
+        Map<String, Object> sampling = Map.of(
+                "n", settings.samplesPerPrompt(),
+                "temperature", settings.sampling().temperature(),
+                "topP", settings.sampling().topP(),
+                "topK", 0,
+                "maxTokens", settings.sampling().maxTokens(),
+                "stop", List.of(),
+                // each iteration and purpose samples with its own seed, reproducibly
+                "seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal());
+        enqueueGeneration(settings, iteration, keys, generationId, purpose, chunk, sampling);
+    }
+
+    /** One greedy response per held-out prompt with a reference answer, for the oracle to grade. */
+    private void evaluate(RunSettings settings, Iteration iteration, String keys, long generationId) {
+        List<Prompt> held =
+                prompts.findByPromptSetIdAndSplitOrderByPosition(settings.promptSetId(), PromptSplit.EVAL).stream()
+                        .filter(prompt -> Oracle.canGrade(prompt.getReferenceAnswer()))
+                        .toList();
+        Map<String, Object> greedy = Map.of(
+                "n",
+                1,
+                "temperature",
+                0.0,
+                "topP",
+                1.0,
+                "topK",
+                0,
+                "maxTokens",
+                settings.evaluation().maxTokens(),
+                "stop",
+                List.of(),
+                "seed",
+                settings.sampling().seed());
+        enqueueGeneration(settings, iteration, keys, generationId, ResponsePurpose.EVAL, held, greedy);
+    }
+
+    private void enqueueGeneration(
+            RunSettings settings,
+            Iteration iteration,
+            String keys,
+            long generationId,
+            ResponsePurpose purpose,
+            List<Prompt> promptList,
+            Map<String, Object> sampling) {
+        List<Long> ids = promptList.stream().map(Prompt::getId).toList();
         List<NewWorkUnit> units = new ArrayList<>();
         int slice = 0;
-        for (int from = 0; from < chunk.size(); from += settings.promptsPerUnit()) {
+        for (int from = 0; from < ids.size(); from += settings.promptsPerUnit()) {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("iterationId", iteration.getId());
             payload.put("generationId", generationId);
             payload.put("purpose", purpose.name());
-            payload.put("promptIds", chunk.subList(from, Math.min(chunk.size(), from + settings.promptsPerUnit())));
+            payload.put("promptIds", ids.subList(from, Math.min(ids.size(), from + settings.promptsPerUnit())));
             payload.put("chat", settings.chat());
-            payload.put(
-                    "sampling",
-                    Map.of(
-                            "n", settings.samplesPerPrompt(),
-                            "temperature", settings.sampling().temperature(),
-                            "topP", settings.sampling().topP(),
-                            "topK", 0,
-                            "maxTokens", settings.sampling().maxTokens(),
-                            "stop", List.of(),
-                            // each iteration and purpose samples with its own seed, reproducibly
-                            "seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal()));
+            payload.put("sampling", sampling);
             units.add(unit(WorkStage.GENERATE, iteration, keys + slice++, payload));
         }
         queue.enqueueAll(units);

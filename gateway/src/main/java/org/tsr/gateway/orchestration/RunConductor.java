@@ -12,6 +12,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.tsr.gateway.evaluation.IterationEvaluation;
 import org.tsr.gateway.runs.RunSettings;
 import org.tsr.gateway.runs.RunSettingsJson;
 import org.tsr.store.lineage.GenerationStatus;
@@ -49,6 +50,7 @@ public class RunConductor {
     private final WorkQueue queue;
     private final PhaseWork phaseWork;
     private final RunSettingsJson settingsJson;
+    private final IterationEvaluation evaluation;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -60,6 +62,7 @@ public class RunConductor {
             WorkQueue queue,
             PhaseWork phaseWork,
             RunSettingsJson settingsJson,
+            IterationEvaluation evaluation,
             JdbcClient jdbc,
             PlatformTransactionManager transactionManager) {
         this.runs = runs;
@@ -68,6 +71,7 @@ public class RunConductor {
         this.queue = queue;
         this.phaseWork = phaseWork;
         this.settingsJson = settingsJson;
+        this.evaluation = evaluation;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
     }
@@ -180,6 +184,15 @@ public class RunConductor {
     }
 
     private void finishIteration(Run run, RunSettings settings, Iteration iteration) {
+        evaluation.recordJudgeAgreement(iteration.getId(), iteration.getPolicyGenerationId());
+        if (settings.evaluates()) {
+            evaluation.recordEvaluation(
+                    run.getId(),
+                    iteration.getId(),
+                    iteration.getIndex() == 0,
+                    run.getInitialGenerationId(),
+                    iteration.getNextGenerationId());
+        }
         if (iteration.getFutureGenerationId() != null) {
             generations.findById(iteration.getFutureGenerationId()).ifPresent(future -> {
                 if (future.getStatus() == GenerationStatus.READY) {

@@ -15,7 +15,8 @@ import org.tsr.store.run.RunMethod;
  * A run to start, from an existing generation ({@code initialGenerationId}) or from a base model that is first
  * fine-tuned into M0 ({@code bootstrap}); exactly one of the two. Left out: K 4, 3 judge samples, sampling at temperature 0.7 and top-p 0.9 with 128 tokens, judging
  * at temperature 0.7 with 256 tokens and the default rubric, automatic advance, chat format on, 16 prompts per
- * generation unit and 64 responses per judging unit.
+ * generation unit, 64 responses per judging unit, and evaluation when the prompt set has EVAL prompts with
+ * reference answers.
  */
 public record CreateRunRequest(
         @NotBlank String name,
@@ -32,7 +33,8 @@ public record CreateRunRequest(
         RunSettings.Advance advance,
         Boolean chat,
         @Min(1) Integer promptsPerUnit,
-        @Min(1) Integer responsesPerUnit) {
+        @Min(1) Integer responsesPerUnit,
+        @Valid Evaluation evaluation) {
 
     public record Sampling(
             @DecimalMin("0.0") Double temperature,
@@ -53,10 +55,17 @@ public record CreateRunRequest(
             List<String> splits,
             Map<String, Object> hyperparameters) {}
 
+    /**
+     * Evaluation on the prompt set's EVAL prompts after every iteration. Left out: on when the set has EVAL prompts
+     * with reference answers, with the sampling's token limit.
+     */
+    public record Evaluation(Boolean enabled, @Min(1) Integer maxTokens) {}
+
     public record Judging(
             @DecimalMin("0.0") Double temperature, @Min(1) Integer maxTokens, String template) {}
 
-    RunSettings toSettings() {
+    /** The settings with every default filled in; {@code evalPrompts} says whether the set can be evaluated. */
+    RunSettings toSettings(boolean evalPrompts) {
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
         Judging j = judge == null ? new Judging(null, null, null) : judge;
         return new RunSettings(
@@ -84,6 +93,11 @@ public record CreateRunRequest(
                                 bootstrap.baseGenerationId(),
                                 bootstrap.promptSetId() == null ? promptSetId : bootstrap.promptSetId(),
                                 bootstrap.splits() == null ? List.of("IFT", "EFT") : bootstrap.splits(),
-                                bootstrap.hyperparameters() == null ? Map.of() : bootstrap.hyperparameters()));
+                                bootstrap.hyperparameters() == null ? Map.of() : bootstrap.hyperparameters()),
+                new RunSettings.Evaluation(
+                        evaluation == null || evaluation.enabled() == null ? evalPrompts : evaluation.enabled(),
+                        evaluation == null || evaluation.maxTokens() == null
+                                ? (s.maxTokens() == null ? 128 : s.maxTokens())
+                                : evaluation.maxTokens()));
     }
 }

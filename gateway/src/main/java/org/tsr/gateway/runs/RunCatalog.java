@@ -22,6 +22,7 @@ import org.tsr.store.run.RunRepository;
 import org.tsr.store.run.RunStatus;
 import org.tsr.store.workqueue.StageCounts;
 import org.tsr.store.workqueue.WorkQueue;
+import org.tsr.tasks.Oracle;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Creates, lists and steers runs; the conductor moves them forward. */
@@ -60,7 +61,10 @@ public class RunCatalog {
     /** Registers the run and starts its first iteration, together or not at all. */
     @Transactional
     public RunView create(CreateRunRequest request) {
-        RunSettings settings = request.toSettings();
+        boolean evalPrompts =
+                prompts.findByPromptSetIdAndSplitOrderByPosition(request.promptSetId(), PromptSplit.EVAL).stream()
+                        .anyMatch(prompt -> Oracle.canGrade(prompt.getReferenceAnswer()));
+        RunSettings settings = request.toSettings(evalPrompts);
         if ((request.initialGenerationId() == null) == (request.bootstrap() == null)) {
             throw new RunProblem(
                     HttpStatus.BAD_REQUEST,
@@ -70,6 +74,13 @@ public class RunCatalog {
         if (!promptSets.existsById(request.promptSetId())) {
             throw new RunProblem(
                     HttpStatus.NOT_FOUND, "promptSetId", "prompt set " + request.promptSetId() + " does not exist");
+        }
+        if (settings.evaluates() && !evalPrompts) {
+            throw new RunProblem(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "evaluation.enabled",
+                    "prompt set " + request.promptSetId()
+                            + " has no EVAL prompts with reference answers to evaluate on");
         }
         for (int chunk = 0; chunk < settings.iterations(); chunk++) {
             if (prompts.findByPromptSetIdAndSplitAndChunkOrderByPosition(

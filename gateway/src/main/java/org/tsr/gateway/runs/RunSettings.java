@@ -20,6 +20,8 @@ import java.util.Map;
  * @param promptsPerUnit prompts per GENERATE work unit
  * @param responsesPerUnit responses per JUDGE work unit
  * @param bootstrap how M0 is trained first, or null when the run starts from an existing generation
+ * @param evaluation how each trained generation is evaluated on the held-out set; null (as in runs created before
+ *     evaluation existed) means not at all
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSettings(
@@ -34,7 +36,8 @@ public record RunSettings(
         boolean chat,
         int promptsPerUnit,
         int responsesPerUnit,
-        Bootstrap bootstrap) {
+        Bootstrap bootstrap,
+        Evaluation evaluation) {
 
     /**
      * How M0 is made when the run does not start from an existing generation: SFT of a base generation on the
@@ -42,6 +45,16 @@ public record RunSettings(
      */
     public record Bootstrap(
             long baseGenerationId, long promptSetId, List<String> splits, Map<String, Object> hyperparameters) {}
+
+    /**
+     * Evaluation of every generation the run trains (and of its M0) on the prompt set's EVAL prompts: one greedy
+     * response each, graded by the oracle against the prompt's reference answer.
+     */
+    public record Evaluation(boolean enabled, int maxTokens) {}
+
+    public boolean evaluates() {
+        return evaluation != null && evaluation.enabled();
+    }
 
     public enum Advance {
         AUTO,

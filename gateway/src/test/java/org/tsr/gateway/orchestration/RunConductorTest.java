@@ -2,7 +2,9 @@ package org.tsr.gateway.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +24,17 @@ import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.prompt.PromptSet;
 import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
+import org.tsr.store.response.FinishReason;
+import org.tsr.store.response.NewResponse;
+import org.tsr.store.response.ResponsePurpose;
+import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.workqueue.ClaimedUnit;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -64,6 +71,9 @@ class RunConductorTest {
     @Autowired
     StageStandIns workers;
 
+    @Autowired
+    ResponseWriter responseWriter;
+
     final JsonMapper json = JsonMapper.builder().build();
     ModelGeneration m0;
     PromptSet set;
@@ -94,6 +104,7 @@ class RunConductorTest {
                 iterations,
                 2,
                 1,
+                null,
                 null,
                 null,
                 null,
@@ -149,7 +160,7 @@ class RunConductorTest {
         assertThat(done.iterations()).singleElement().satisfies(iteration -> {
             assertThat(iteration.phase()).isEqualTo("DONE");
             assertThat(iteration.timings().propertyNames())
-                    .containsExactlyInAnyOrder("GENERATING", "JUDGING", "PAIRING", "TRAINING");
+                    .containsExactlyInAnyOrder("GENERATING", "JUDGING", "PAIRING", "TRAINING", "EVALUATING");
             assertThat(iteration.nextGenerationId()).isEqualTo(job.getOutputGenerationId());
         });
         ModelGeneration m1 = generations.findById(job.getOutputGenerationId()).orElseThrow();
@@ -230,6 +241,7 @@ class RunConductorTest {
                 null,
                 null,
                 null,
+                null,
                 null);
 
         RunView run = catalog.create(request);
@@ -264,7 +276,22 @@ class RunConductorTest {
     @Test
     void runNeedsEitherAnInitialGenerationOrABootstrap() {
         CreateRunRequest neither = new CreateRunRequest(
-                "neither", RunMethod.SR, null, null, set.getId(), 1, 2, 1, null, null, null, null, null, null, null);
+                "neither",
+                RunMethod.SR,
+                null,
+                null,
+                set.getId(),
+                1,
+                2,
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.create(neither))
                 .hasMessageContaining("give either initialGenerationId");
@@ -308,6 +335,7 @@ class RunConductorTest {
                 org.tsr.gateway.runs.RunSettings.Advance.MANUAL,
                 null,
                 null,
+                null,
                 null);
         RunView run = catalog.create(manual);
         workers.generate();
@@ -323,6 +351,71 @@ class RunConductorTest {
         RunView next = catalog.nextIteration(run.id());
         assertThat(next.status()).isEqualTo("RUNNING");
         assertThat(next.iterations()).hasSize(2);
+    }
+
+    @Test
+    void evaluationGradesTheTrainedGenerationAndM0OnTheHeldOutSetWithTheOracle() {
+        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "sort: cba", "abc", "sort"));
+        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 1, "sort: dca", "acd", "sort"));
+        RunView run = catalog.create(request(RunMethod.SR, 1));
+        assertThat(run.settings().evaluates()).isTrue();
+        workers.generate();
+        conductor.tick();
+        workers.judge();
+        conductor.tick();
+        workers.completeAll(WorkStage.PAIR);
+        conductor.tick();
+        workers.train();
+        conductor.tick();
+        assertThat(phase(run.id())).isEqualTo("EVALUATING");
+        long m1 = catalog.view(run.id()).iterations().get(0).nextGenerationId();
+
+        // M0 puts letters out of place (3 and 4 points); M1 gets the first right (5) and the second
+        // nearly right with extra text (4 - 1 = 3): one win, one loss against M0
+        Map<String, String> m0Answers = Map.of("sort: cba", "bca", "sort: dca", "dca");
+        Map<String, String> m1Answers = Map.of("sort: cba", "abc", "sort: dca", "adc ok");
+        List<ClaimedUnit> units = workers.completeAll(WorkStage.GENERATE, unit -> {
+            JsonNode task = StageStandIns.payload(unit);
+            assertThat(task.get("purpose").asString()).isEqualTo("EVAL");
+            assertThat(task.get("sampling").get("temperature").asDouble()).isZero();
+            assertThat(task.get("sampling").get("n").asInt()).isEqualTo(1);
+            long generation = task.get("generationId").asLong();
+            List<NewResponse> rows = new ArrayList<>();
+            for (JsonNode promptId : task.get("promptIds")) {
+                String text = prompts.findById(promptId.asLong()).orElseThrow().getText();
+                String answer = (generation == m1 ? m1Answers : m0Answers).get(text);
+                rows.add(new NewResponse(
+                        promptId.asLong(),
+                        generation,
+                        task.get("iterationId").asLong(),
+                        ResponsePurpose.EVAL,
+                        0,
+                        answer,
+                        answer.length(),
+                        FinishReason.STOP));
+            }
+            return () -> responseWriter.saveAll(rows);
+        });
+        assertThat(units)
+                .extracting(
+                        unit -> StageStandIns.payload(unit).get("generationId").asLong())
+                .containsExactlyInAnyOrder(m0.getId(), m1);
+        conductor.tick();
+
+        RunView done = catalog.view(run.id());
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        JsonNode evaluation = done.iterations().get(0).diagnostics().get("evaluation");
+        assertThat(evaluation.get("generationId").asLong()).isEqualTo(m1);
+        assertThat(evaluation.get("prompts").asInt()).isEqualTo(2);
+        assertThat(evaluation.get("meanOracleScore").asDouble()).isEqualTo(4.0);
+        assertThat(evaluation.get("exactMatch").asDouble()).isEqualTo(0.5);
+        assertThat(evaluation.get("meanLength").asDouble()).isEqualTo(4.5);
+        assertThat(evaluation.get("winRateVsM0").asDouble()).isEqualTo(0.5);
+        assertThat(evaluation.get("families").get("sort").get("meanOracleScore").asDouble())
+                .isEqualTo(4.0);
+        assertThat(evaluation.get("initial").get("meanOracleScore").asDouble()).isEqualTo(3.5);
+        assertThat(evaluation.get("initial").get("winRateVsM0").asDouble()).isEqualTo(0.5);
+        assertThat(evaluation.get("initial").get("exactMatch").asDouble()).isZero();
     }
 
     private String phase(long runId) {
