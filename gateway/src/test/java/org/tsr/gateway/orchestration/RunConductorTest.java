@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.tsr.gateway.report.RunReport;
+import org.tsr.gateway.report.RunReports;
 import org.tsr.gateway.runs.CreateRunRequest;
 import org.tsr.gateway.runs.RunCatalog;
 import org.tsr.gateway.runs.RunView;
@@ -73,6 +75,9 @@ class RunConductorTest {
 
     @Autowired
     ResponseWriter responseWriter;
+
+    @Autowired
+    RunReports reports;
 
     final JsonMapper json = JsonMapper.builder().build();
     ModelGeneration m0;
@@ -416,6 +421,20 @@ class RunConductorTest {
         assertThat(evaluation.get("initial").get("meanOracleScore").asDouble()).isEqualTo(3.5);
         assertThat(evaluation.get("initial").get("winRateVsM0").asDouble()).isEqualTo(0.5);
         assertThat(evaluation.get("initial").get("exactMatch").asDouble()).isZero();
+
+        RunReport report = reports.report(run.id());
+        assertThat(report.initialEvaluation().get("meanOracleScore").asDouble()).isEqualTo(3.5);
+        assertThat(report.iterations()).singleElement().satisfies(iteration -> {
+            assertThat(iteration.evaluation().get("winRateVsM0").asDouble()).isEqualTo(0.5);
+            assertThat(iteration.training())
+                    .singleElement()
+                    .satisfies(job -> assertThat(job.dataset()).isEqualTo("SR"));
+            assertThat(iteration.phases()).containsKeys("GENERATING", "TRAINING", "EVALUATING");
+            iteration
+                    .phases()
+                    .values()
+                    .forEach(time -> assertThat(time.outsideUnitsSeconds()).isBetween(0.0, time.wallSeconds()));
+        });
     }
 
     private String phase(long runId) {
