@@ -1,13 +1,24 @@
 package org.tsr.gateway.generations;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.tsr.gateway.runs.RunProblem;
+import org.tsr.store.lineage.CheckpointFormat;
+import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.LineageNode;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
@@ -51,6 +62,41 @@ class GenerationsController {
                             ? null
                             : g.getCheckpointFormat().name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /**
+     * A model that exists outside the platform: a Hugging Face folder ({@code hf_safetensors}, a file URI or path) or
+     * a model on an OpenAI-compatible server ({@code remote_openai}, {@code http://host:port/v1#model-name}).
+     */
+    record ImportRequest(
+            @NotBlank String name,
+            @NotNull GenerationKind kind,
+            @NotBlank String checkpointUri,
+            @NotNull CheckpointFormat checkpointFormat) {}
+
+    /** Registers an existing model as a READY generation, the starting point of runs and SFT bootstraps. */
+    @PostMapping("/generations")
+    @ResponseStatus(HttpStatus.CREATED)
+    GenerationView importGeneration(@Valid @RequestBody ImportRequest request) {
+        if (request.kind() != GenerationKind.BASE && request.kind() != GenerationKind.SFT) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "kind",
+                    "an imported generation is BASE or SFT; POLICY and FUTURE generations are trained by runs");
+        }
+        String uri = request.checkpointUri();
+        if (request.checkpointFormat() == CheckpointFormat.HF_SAFETENSORS) {
+            Path folder = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+            if (!Files.isRegularFile(folder.resolve("config.json"))) {
+                throw new RunProblem(
+                        HttpStatus.UNPROCESSABLE_ENTITY,
+                        "checkpointUri",
+                        "no Hugging Face checkpoint at " + folder + ": config.json is missing");
+            }
+            uri = folder.toAbsolutePath().toUri().toString();
+        }
+        return GenerationView.of(generations.save(
+                ModelGeneration.imported(request.name(), request.kind(), uri, request.checkpointFormat())));
     }
 
     @GetMapping("/generations")

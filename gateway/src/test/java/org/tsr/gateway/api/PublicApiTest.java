@@ -6,8 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -136,6 +139,42 @@ class PublicApiTest {
         assertThat(tooManyIterations.statusCode()).isEqualTo(422);
         assertThat(json.readTree(tooManyIterations.body()).get("detail").asString())
                 .contains("has no ITERATION prompts in chunk 1");
+
+        HttpResponse<String> nothingToEvaluate =
+                send("POST", "/api/v1/runs", """
+                {"name": "r", "method": "SR", "initialGenerationId": %d, "promptSetId": %d, "iterations": 1,
+                 "evaluation": {"enabled": true}}
+                """.formatted(m0.getId(), promptSet), "application/json");
+        assertThat(nothingToEvaluate.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(nothingToEvaluate.body()).get("field").asString())
+                .isEqualTo("evaluation.enabled");
+    }
+
+    @Test
+    void importsAnExistingCheckpointAsAReadyGeneration(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("config.json"), "{}");
+        HttpResponse<String> imported = send("POST", "/api/v1/generations", """
+                {"name": "my-base", "kind": "BASE", "checkpointUri": "%s", "checkpointFormat": "HF_SAFETENSORS"}
+                """.formatted(folder), "application/json");
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        JsonNode generation = json.readTree(imported.body());
+        assertThat(generation.get("status").asString()).isEqualTo("READY");
+        assertThat(generation.get("checkpointUri").asString())
+                .isEqualTo(folder.toUri().toString());
+
+        HttpResponse<String> missing =
+                send("POST", "/api/v1/generations", """
+                {"name": "nothing", "kind": "BASE", "checkpointUri": "%s", "checkpointFormat": "HF_SAFETENSORS"}
+                """.formatted(folder.resolve("absent")), "application/json");
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(missing.body()).get("field").asString()).isEqualTo("checkpointUri");
+
+        HttpResponse<String> trainedKind =
+                send("POST", "/api/v1/generations", """
+                {"name": "p", "kind": "POLICY", "checkpointUri": "%s", "checkpointFormat": "HF_SAFETENSORS"}
+                """.formatted(folder), "application/json");
+        assertThat(trainedKind.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(trainedKind.body()).get("field").asString()).isEqualTo("kind");
     }
 
     @Test
