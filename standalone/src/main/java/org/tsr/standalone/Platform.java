@@ -34,6 +34,15 @@ public final class Platform implements AutoCloseable {
             this.applicationName = applicationName;
             this.application = application;
         }
+
+        public String applicationName() {
+            return applicationName;
+        }
+
+        /** The path segment the gateway routes to this service: /api/v1/generator/** and so on. */
+        String routeName() {
+            return applicationName.replace("-service", "");
+        }
     }
 
     private final Map<Service, ConfigurableApplicationContext> contexts;
@@ -50,6 +59,18 @@ public final class Platform implements AutoCloseable {
      * @param settings properties every service gets (worker threads, checkpoint folder, ...), as name=value
      */
     public static Platform start(String jdbcUrl, String user, String password, Map<String, String> settings) {
+        return start(jdbcUrl, user, password, settings, Map.of());
+    }
+
+    /**
+     * Starts every service against the database. The gateway routes {@code /api/v1/{service}/**} to the services'
+     * ports as they came up.
+     *
+     * @param settings properties every service gets (worker threads, checkpoint folder, ...), as name=value
+     * @param ports the port of each service; a service left out gets a free one
+     */
+    public static Platform start(
+            String jdbcUrl, String user, String password, Map<String, String> settings, Map<Service, Integer> ports) {
         Map<Service, ConfigurableApplicationContext> started = new LinkedHashMap<>();
         Map<Service, String[]> argumentsByService = new LinkedHashMap<>();
         try {
@@ -57,11 +78,14 @@ public final class Platform implements AutoCloseable {
                 List<String> arguments = new ArrayList<>(List.of(
                         "--spring.config.location=optional:classpath:/tsr-standalone/",
                         "--spring.application.name=" + service.applicationName,
-                        "--server.port=0",
+                        "--server.port=" + ports.getOrDefault(service, 0),
                         "--spring.datasource.url=" + jdbcUrl,
                         "--spring.datasource.username=" + user,
                         "--spring.datasource.password=" + password,
                         "--spring.main.banner-mode=off"));
+                if (service == Service.GATEWAY) {
+                    arguments.addAll(routes(started));
+                }
                 settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
                 argumentsByService.put(service, arguments.toArray(String[]::new));
                 started.put(service, run(service, argumentsByService.get(service)));
@@ -71,6 +95,14 @@ public final class Platform implements AutoCloseable {
             throw e;
         }
         return new Platform(started, argumentsByService);
+    }
+
+    /** Where the gateway finds the stage services, which it routes /api/v1/{service}/** to. */
+    private static List<String> routes(Map<Service, ConfigurableApplicationContext> started) {
+        List<String> routes = new ArrayList<>();
+        started.forEach((service, context) -> routes.add("--tsr.services." + service.routeName() + "=http://localhost:"
+                + context.getEnvironment().getRequiredProperty("local.server.port")));
+        return routes;
     }
 
     private static ConfigurableApplicationContext run(Service service, String[] arguments) {

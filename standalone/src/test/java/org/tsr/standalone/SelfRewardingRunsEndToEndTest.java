@@ -45,6 +45,7 @@ class SelfRewardingRunsEndToEndTest {
     static final HttpClient http = HttpClient.newHttpClient();
     static final JsonMapper json = JsonMapper.builder().build();
     static long m0;
+    static long m0TrainingJob;
     static long baseId;
     static long seedSet;
 
@@ -78,6 +79,7 @@ class SelfRewardingRunsEndToEndTest {
         JsonNode done = await(Service.TRAINER, "/trainings/" + job.get("id").asLong(), "SUCCEEDED", "FAILED");
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         m0 = done.get("outputGenerationId").asLong();
+        m0TrainingJob = job.get("id").asLong();
     }
 
     @AfterAll
@@ -85,6 +87,14 @@ class SelfRewardingRunsEndToEndTest {
         if (platform != null) {
             platform.close();
         }
+    }
+
+    @Test
+    void theGatewayRoutesToEachServiceOnItsOwnPort() throws Exception {
+        JsonNode viaGateway = get(Service.GATEWAY, "/api/v1/trainer/trainings/" + m0TrainingJob);
+        assertThat(viaGateway.get("outputGenerationId").asLong()).isEqualTo(m0);
+        JsonNode models = get(Service.GATEWAY, "/api/v1/generator/v1/models");
+        assertThat(models.get("data").toString()).contains("generation-" + m0);
     }
 
     @Test

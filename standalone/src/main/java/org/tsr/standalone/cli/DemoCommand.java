@@ -1,0 +1,162 @@
+package org.tsr.standalone.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tsr demo}: the default experiment, SR against TSR at equal compute on the built-in suite. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the default experiment on this machine: start an embedded PostgreSQL (unless --db-url is given) and"
+                    + " the five services, fine-tune the built-in base model into M0 on the suite's IFT and EFT"
+                    + " data, run Self-Rewarding (SR) and Temporal Self-Rewarding (TSR) from that M0 on the same"
+                    + " prompts, evaluate every generation on the held-out set, and write a report with charts.",
+            "By default SR runs 4 iterations and TSR 2, so both train 4 DPO models."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(
+            names = {"-o", "--out"},
+            defaultValue = "tsr-demo",
+            description = "Output folder for the report, charts, raw figures and logs (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+            names = "--methods",
+            split = ",",
+            defaultValue = "SR,TSR",
+            description = "Methods to compare: SR, TSR or both (default: ${DEFAULT-VALUE}).")
+    List<DemoSettings.Method> methods;
+
+    @Option(names = "--sr-iterations", defaultValue = "4", description = "SR iterations (default: ${DEFAULT-VALUE}).")
+    int srIterations;
+
+    @Option(
+            names = "--tsr-iterations",
+            defaultValue = "2",
+            description = "TSR iterations; each trains two DPO models (default: ${DEFAULT-VALUE}).")
+    int tsrIterations;
+
+    @Option(
+            names = "--seeds",
+            defaultValue = "1",
+            description = "How many seeds to repeat the experiment with; the report shows means and 95%% intervals"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--seed", defaultValue = "1", description = "The first seed (default: ${DEFAULT-VALUE}).")
+    long firstSeed;
+
+    @Option(
+            names = "--model",
+            defaultValue = "tiny",
+            description = "Built-in model size: tiny (~1M parameters) or small (~5M) (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(
+            names = {"-k", "--samples"},
+            defaultValue = "4",
+            description = "Responses sampled per prompt (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(
+            names = "--prompts",
+            defaultValue = "32",
+            description = "Prompts per task family in each iteration's chunk (default: ${DEFAULT-VALUE}).")
+    int prompts;
+
+    @Option(
+            names = "--quick",
+            description = "A short experiment for a first look or a CI check: 1 SR and 1 TSR iteration, few prompts.")
+    boolean quick;
+
+    @Option(
+            names = "--db-url",
+            description = "JDBC URL of a PostgreSQL to use instead of an embedded one, e.g."
+                    + " jdbc:postgresql://localhost:5432/tsr.")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "", description = "Database password.")
+    String dbPassword;
+
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "The gateway's port; the generator, judge, pairing and trainer services listen on the four"
+                    + " ports after it (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Override
+    public Integer call() {
+        new DemoExperiment(settings(), System.out).run();
+        return 0;
+    }
+
+    DemoSettings settings() {
+        ModelSize size;
+        try {
+            size = ModelSize.valueOf(model.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--model must be tiny or small, got '" + model + "'");
+        }
+        require(!methods.isEmpty(), "--methods needs SR, TSR or both");
+        require(srIterations >= 1 && srIterations <= 20, "--sr-iterations must be between 1 and 20");
+        require(tsrIterations >= 1 && tsrIterations <= 20, "--tsr-iterations must be between 1 and 20");
+        require(seeds >= 1 && seeds <= 10, "--seeds must be between 1 and 10");
+        require(samples >= 2 && samples <= 16, "--samples must be between 2 and 16 (pairs need two responses)");
+        require(prompts >= 1 && prompts <= 500, "--prompts must be between 1 and 500");
+        require(port >= 1 && port <= 65531, "--port must leave room for four more ports below 65536");
+        if (quick) {
+            return new DemoSettings(
+                    out,
+                    List.copyOf(methods),
+                    1,
+                    1,
+                    seeds,
+                    firstSeed,
+                    size,
+                    6,
+                    6,
+                    40,
+                    4,
+                    samples,
+                    1,
+                    dbUrl,
+                    dbUser,
+                    dbPassword,
+                    port);
+        }
+        return new DemoSettings(
+                out,
+                List.copyOf(methods),
+                srIterations,
+                tsrIterations,
+                seeds,
+                firstSeed,
+                size,
+                prompts,
+                32,
+                150,
+                4,
+                samples,
+                3,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                port);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new UserError(message);
+        }
+    }
+}

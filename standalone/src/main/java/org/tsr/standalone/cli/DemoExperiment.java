@@ -1,0 +1,303 @@
+package org.tsr.standalone.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tsr.engine.tiny.TinyModels;
+import org.tsr.engine.tokenizer.CharacterVocabulary;
+import org.tsr.standalone.Platform;
+import org.tsr.standalone.Platform.Service;
+import org.tsr.standalone.report.ExperimentReport;
+import org.tsr.standalone.report.SeedRuns;
+import org.tsr.tasks.JudgeFormat;
+import org.tsr.tasks.Oracle;
+import org.tsr.tasks.SuiteExport;
+import org.tsr.tasks.SuitePrompt;
+import org.tsr.tasks.SuiteSpec;
+import org.tsr.tasks.TaskSuite;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The default experiment, driven through the gateway's REST API like any client would: per seed, register a freshly
+ * initialised base model, upload the suite, fine-tune M0 through the trainer's route, start one run per method from
+ * that M0, follow them to the end, and fetch their reports; then write the experiment report.
+ */
+final class DemoExperiment {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    private final DemoSettings settings;
+    private final PrintStream out;
+    private final ProgressView progress;
+
+    DemoExperiment(DemoSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+        this.progress = new ProgressView(out, System.console() != null);
+    }
+
+    void run() {
+        Instant started = Instant.now();
+        Path folder = settings.out().toAbsolutePath().normalize();
+        Preflight.outputFolder(folder);
+        Preflight.portsFree(settings.port());
+        System.setProperty("ai.djl.offline", "true");
+        out.println("Output folder: " + folder);
+        try (LocalDatabase database = LocalDatabase.open(settings)) {
+            out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
+            out.println("Starting the five services (gateway on port " + settings.port() + ", log in "
+                    + folder.resolve("platform.log") + ") ...");
+            try (Platform platform = Platform.start(
+                    database.url(), database.user(), database.password(), platformSettings(folder), ports())) {
+                out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
+                GatewayClient api = new GatewayClient(settings.port());
+                List<SeedRuns> results = new ArrayList<>();
+                for (int i = 0; i < settings.seeds(); i++) {
+                    results.add(runSeed(api, folder, settings.firstSeed() + i));
+                }
+                Duration took = Duration.between(started, Instant.now());
+                Path report = ExperimentReport.write(folder, describe(), results, took);
+                out.println();
+                out.println(ExperimentReport.summaryTable(results));
+                out.println("Finished in " + ProgressView.clock(took) + ". Report: " + report);
+                List<String> failed = results.stream()
+                        .flatMap(seed -> seed.failures().stream())
+                        .toList();
+                if (!failed.isEmpty()) {
+                    throw new UserError("some runs failed: " + String.join("; ", failed));
+                }
+            }
+        }
+    }
+
+    private SeedRuns runSeed(GatewayClient api, Path folder, long seed) {
+        out.println();
+        out.println("Seed " + seed + ":");
+        CharacterVocabulary vocabulary = CharacterVocabulary.ascii();
+        Path base = folder.resolve("models").resolve("base-seed-" + seed);
+        if (!Files.isRegularFile(base.resolve("config.json"))) {
+            TinyModels.create(base, settings.model().config(vocabulary), vocabulary, seed);
+        }
+        String stamp = Long.toString(System.currentTimeMillis(), 36);
+        long baseId = api.post(
+                        "/api/v1/generations",
+                        Map.of(
+                                "name",
+                                settings.model().name().toLowerCase() + "-base-seed-" + seed + "-" + stamp,
+                                "kind",
+                                "BASE",
+                                "checkpointUri",
+                                base.toString(),
+                                "checkpointFormat",
+                                "HF_SAFETENSORS"))
+                .get("id")
+                .asLong();
+        List<SuitePrompt> suite = TaskSuite.generate(new SuiteSpec(
+                seed,
+                Oracle.familyNames(),
+                settings.seedDataPerFamily(),
+                settings.seedDataPerFamily(),
+                settings.chunks(),
+                settings.promptsPerFamily(),
+                settings.evalPerFamily()));
+        String lines = SuiteExport.toJsonLines(suite);
+        write(folder.resolve("suite-seed-" + seed + ".jsonl"), lines);
+        long promptSet = api.post(
+                        "/api/v1/prompt-sets?name=demo-suite-seed-" + seed + "-" + stamp, lines, "application/x-ndjson")
+                .get("id")
+                .asLong();
+        out.println("  suite: " + suite.size() + " prompts uploaded as prompt set " + promptSet);
+
+        Instant sftStart = Instant.now();
+        long m0 = bootstrap(api, baseId, promptSet, seed);
+        double sftSeconds = Duration.between(sftStart, Instant.now()).toMillis() / 1000.0;
+
+        Map<DemoSettings.Method, Long> runs = new EnumMap<>(DemoSettings.Method.class);
+        for (DemoSettings.Method method : settings.methods()) {
+            runs.put(
+                    method,
+                    api.post("/api/v1/runs", runRequest(method, m0, promptSet, seed, stamp))
+                            .get("id")
+                            .asLong());
+        }
+        follow(api, runs);
+
+        Map<String, JsonNode> reports = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<DemoSettings.Method, Long> run : runs.entrySet()) {
+            JsonNode report = api.get("/api/v1/runs/" + run.getValue() + "/report");
+            reports.put(run.getKey().name(), report);
+            write(folder.resolve("reports").resolve(run.getKey() + "-seed-" + seed + ".json"), report.toPrettyString());
+            if (!report.get("status").asString().equals("SUCCEEDED")) {
+                failures.add(run.getKey() + " (seed " + seed + ") "
+                        + report.get("status").asString() + ": "
+                        + report.get("failureReason").asString(""));
+            }
+        }
+        return new SeedRuns(seed, m0, sftSeconds, reports, failures);
+    }
+
+    /** SFT of the base model on the suite's IFT and EFT data, through the gateway's route to the trainer. */
+    private long bootstrap(GatewayClient api, long baseId, long promptSet, long seed) {
+        Map<String, Object> request = Map.of(
+                "kind",
+                "SFT",
+                "baseGenerationId",
+                baseId,
+                "dataset",
+                Map.of("promptSetId", promptSet, "splits", List.of("IFT", "EFT")),
+                "hyperparameters",
+                Map.of(
+                        "learningRate",
+                        0.003,
+                        "minLearningRate",
+                        0.0003,
+                        "warmupSteps",
+                        10,
+                        "epochs",
+                        settings.sftEpochs(),
+                        "batchSize",
+                        16,
+                        "seed",
+                        seed));
+        long job = api.post("/api/v1/trainer/trainings", request).get("id").asLong();
+        Instant start = Instant.now();
+        while (true) {
+            JsonNode state = api.get("/api/v1/trainer/trainings/" + job);
+            String status = state.get("status").asString();
+            int step = state.get("step").asInt();
+            int total = state.get("totalSteps").asInt(0);
+            double fraction = total == 0 ? 0 : (double) step / total;
+            String line = String.format(
+                    "  M0 (SFT on IFT+EFT)  step %4d/%-4d %s %3.0f%%  elapsed %s",
+                    step, total, ProgressView.bar(fraction, 24), fraction * 100, elapsed(start));
+            progress.show(List.of(line), status + step / 50);
+            if (status.equals("SUCCEEDED")) {
+                progress.done();
+                return state.get("outputGenerationId").asLong();
+            }
+            if (status.equals("FAILED")) {
+                progress.done();
+                throw new IllegalStateException(
+                        "M0's SFT failed: " + state.get("error").asString(""));
+            }
+            sleep();
+        }
+    }
+
+    private Map<String, Object> runRequest(
+            DemoSettings.Method method, long m0, long promptSet, long seed, String stamp) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("name", method + " seed " + seed + " " + stamp);
+        request.put("method", method.name());
+        request.put("initialGenerationId", m0);
+        request.put("promptSetId", promptSet);
+        request.put("iterations", settings.iterations(method));
+        request.put("samplesPerPrompt", settings.samples());
+        request.put("judgeSamples", settings.judgeSamples());
+        request.put("sampling", Map.of("temperature", 1.0, "topP", 1.0, "maxTokens", 12, "seed", seed));
+        request.put("judge", Map.of("temperature", 1.0, "maxTokens", 32, "template", JudgeFormat.TEMPLATE));
+        // DPO with an NLL term on the chosen response (RPO), stable where plain DPO at this rate is not
+        request.put(
+                "dpo",
+                Map.of("learningRate", 1e-4, "beta", 0.1, "rpoAlpha", 1.0, "epochs", 2, "batchSize", 16, "seed", seed));
+        request.put("evaluation", Map.of("enabled", true, "maxTokens", 12));
+        return request;
+    }
+
+    /** Shows every run's progress until all have ended. */
+    private void follow(GatewayClient api, Map<DemoSettings.Method, Long> runs) {
+        Instant start = Instant.now();
+        while (true) {
+            List<RunProgress> states = new ArrayList<>();
+            for (long id : runs.values()) {
+                states.add(RunProgress.of(api.get("/api/v1/runs/" + id)));
+            }
+            double fraction =
+                    states.stream().mapToDouble(RunProgress::fraction).average().orElse(0);
+            List<String> lines = new ArrayList<>();
+            StringBuilder content = new StringBuilder();
+            for (RunProgress state : states) {
+                lines.add("  " + state.line());
+                content.append(state.method()).append(state.iteration()).append(state.phase());
+            }
+            Duration elapsed = Duration.between(start, Instant.now());
+            String remaining = fraction < 0.02
+                    ? "estimating"
+                    : "~"
+                            + ProgressView.clock(
+                                    Duration.ofMillis((long) (elapsed.toMillis() * (1 - fraction) / fraction)));
+            lines.add("  elapsed " + ProgressView.clock(elapsed) + "   remaining " + remaining);
+            progress.show(lines, content.toString());
+            if (states.stream().allMatch(RunProgress::finished)) {
+                progress.done();
+                return;
+            }
+            sleep();
+        }
+    }
+
+    private Map<String, String> platformSettings(Path folder) {
+        Map<String, String> platform = new LinkedHashMap<>();
+        platform.put("tsr.access.enabled", "false");
+        platform.put("tsr.orchestration.tick", "200ms");
+        for (String service : List.of("generator", "judge", "pairing", "trainer")) {
+            platform.put("tsr." + service + ".idle-poll", "100ms");
+        }
+        platform.put("tsr.trainer.checkpoint-dir", folder.resolve("checkpoints").toString());
+        platform.put("logging.file.name", folder.resolve("platform.log").toString());
+        platform.put("logging.threshold.console", "OFF");
+        return platform;
+    }
+
+    private Map<Service, Integer> ports() {
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service service : Service.values()) {
+            ports.put(service, Preflight.port(settings.port(), service));
+        }
+        return ports;
+    }
+
+    private String describe() {
+        return "methods " + settings.methods() + ", SR " + settings.srIterations() + " iterations, TSR "
+                + settings.tsrIterations() + " iterations, " + settings.seeds() + " seed(s) from "
+                + settings.firstSeed()
+                + ", model " + settings.model().name().toLowerCase() + ", K " + settings.samples() + ", "
+                + settings.promptsPerFamily() + " prompts per family per iteration, " + settings.evalPerFamily()
+                + " held-out prompts per family, " + settings.seedDataPerFamily() + " IFT and EFT examples per family, "
+                + settings.judgeSamples() + " judge samples per response";
+    }
+
+    private static String elapsed(Instant since) {
+        return ProgressView.clock(Duration.between(since, Instant.now()));
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.tsr.standalone.cli;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+
+/** The experiment's database: the one the user named, or an embedded PostgreSQL that lives as long as the run. */
+final class LocalDatabase implements AutoCloseable {
+
+    private final EmbeddedPostgres embedded;
+    private final String url;
+    private final String user;
+    private final String password;
+
+    private LocalDatabase(EmbeddedPostgres embedded, String url, String user, String password) {
+        this.embedded = embedded;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    static LocalDatabase open(DemoSettings settings) {
+        if (settings.dbUrl() != null) {
+            Preflight.databaseReachable(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+            return new LocalDatabase(null, settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+        }
+        // its server's output belongs in the platform log, not on the terminal before the services start
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            return new LocalDatabase(postgres, postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    String url() {
+        return url;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    boolean embedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                // the server is going away with the JVM anyway
+            }
+        }
+    }
+}

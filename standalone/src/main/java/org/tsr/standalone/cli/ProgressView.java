@@ -1,0 +1,66 @@
+package org.tsr.standalone.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Shows progress in the terminal: redrawn in place on an interactive terminal, otherwise (a log, a CI job) printed
+ * again only when something other than the clock changed, and at most every 30 seconds.
+ */
+final class ProgressView {
+
+    private final PrintStream out;
+    private final boolean interactive;
+    private int drawnLines;
+    private String lastContent = "";
+    private long lastPrinted;
+
+    ProgressView(PrintStream out, boolean interactive) {
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    /** Shows the lines; {@code content} is what they say apart from the times, to tell a real change. */
+    void show(List<String> lines, String content) {
+        if (interactive) {
+            StringBuilder frame = new StringBuilder();
+            if (drawnLines > 0) {
+                frame.append("\033[").append(drawnLines).append('A');
+            }
+            for (String line : lines) {
+                frame.append("\r\033[2K").append(line).append('\n');
+            }
+            out.print(frame);
+            out.flush();
+            drawnLines = lines.size();
+            return;
+        }
+        long now = System.nanoTime();
+        if (!content.equals(lastContent) && now - lastPrinted > 30_000_000_000L || lastPrinted == 0) {
+            lines.forEach(out::println);
+            out.flush();
+            lastContent = content;
+            lastPrinted = now;
+        }
+    }
+
+    /** Forgets the drawn lines, so the next output starts below them. */
+    void done() {
+        drawnLines = 0;
+        lastContent = "";
+        lastPrinted = 0;
+    }
+
+    static String bar(double fraction, int width) {
+        int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);
+        return "[" + "#".repeat(filled) + "-".repeat(width - filled) + "]";
+    }
+
+    static String clock(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        return seconds >= 3600
+                ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+                : String.format("%d:%02d", seconds / 60, seconds % 60);
+    }
+}

@@ -1,0 +1,60 @@
+package org.tsr.standalone.cli;
+
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** How far a run got, read from the gateway's view of it: its phases done out of all it will pass through. */
+record RunProgress(
+        String method,
+        String status,
+        int iteration,
+        int iterations,
+        String phase,
+        long done,
+        long total,
+        double fraction) {
+
+    private static final List<String> SR = List.of("GENERATING", "JUDGING", "PAIRING", "TRAINING", "EVALUATING");
+    private static final List<String> TSR = List.of(
+            "GENERATING",
+            "JUDGING",
+            "PAIRING",
+            "TRAINING_FUTURE",
+            "GENERATING_FUTURE",
+            "JUDGING_FUTURE",
+            "PAIRING_FUTURE",
+            "TRAINING",
+            "EVALUATING");
+
+    static RunProgress of(JsonNode run) {
+        String method = run.get("method").asString();
+        List<String> phases = method.equals("SR") ? SR : TSR;
+        int iterations = run.get("settings").get("iterations").asInt();
+        JsonNode all = run.get("iterations");
+        String status = run.get("status").asString();
+        if (all.isEmpty()) {
+            return new RunProgress(method, status, 0, iterations, "PENDING", 0, 0, 0);
+        }
+        JsonNode current = all.get(all.size() - 1);
+        String phase = current.get("phase").asString();
+        long done = current.get("progress").get("done").asLong();
+        long total = current.get("progress").get("total").asLong();
+        double phaseIndex = phase.equals("DONE") ? phases.size() : Math.max(0, phases.indexOf(phase));
+        double within = total == 0 ? 0 : (double) done / total;
+        double fraction = status.equals("SUCCEEDED")
+                ? 1
+                : ((all.size() - 1) * phases.size() + phaseIndex + within) / (iterations * phases.size());
+        return new RunProgress(method, status, all.size(), iterations, phase, done, total, fraction);
+    }
+
+    boolean finished() {
+        return !status.equals("RUNNING") && !status.equals("PENDING");
+    }
+
+    String line() {
+        String where = finished()
+                ? status
+                : String.format("iteration %d/%d  %-17s %3d/%-3d units", iteration, iterations, phase, done, total);
+        return String.format("%-4s %-46s %s %3.0f%%", method, where, ProgressView.bar(fraction, 24), fraction * 100);
+    }
+}

@@ -1,0 +1,52 @@
+package org.tsr.standalone.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tsr} command line: {@code tsr demo} runs the default experiment, {@code tsr export-suite} writes the suite. */
+@Command(
+        name = "tsr",
+        mixinStandardHelpOptions = true,
+        version = "tsr 0.1.0",
+        description = "Temporal Self-Rewarding platform: runs SR and TSR experiments on the built-in task suite.",
+        subcommands = {DemoCommand.class, ExportSuiteCommand.class, CommandLine.HelpCommand.class})
+public final class TsrCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; every failure a user can cause ends in one line on stderr and a non-zero code. */
+    static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new TsrCommand());
+        commandLine.setParameterExceptionHandler((problem, arguments) -> {
+            PrintWriter err = problem.getCommandLine().getErr();
+            err.println("tsr: " + problem.getMessage() + " (see: tsr "
+                    + problem.getCommandLine()
+                            .getCommandName()
+                            .replace("tsr", "")
+                            .trim() + " --help)");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((problem, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            if (problem instanceof UserError) {
+                err.println("tsr: " + problem.getMessage());
+            } else {
+                err.println("tsr: failed: " + problem);
+            }
+            err.flush();
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+}

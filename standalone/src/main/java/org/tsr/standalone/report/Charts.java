@@ -1,0 +1,69 @@
+package org.tsr.standalone.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+/** Line charts of a figure per method, each point a mean with its 95% interval drawn as an error bar. */
+final class Charts {
+
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
+
+    /** One point of a series. */
+    record Point(double x, Interval y) {}
+
+    private Charts() {}
+
+    static void line(Path file, String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
+        System.setProperty("java.awt.headless", "true");
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        for (Map.Entry<String, List<Point>> entry : series.entrySet()) {
+            YIntervalSeries line = new YIntervalSeries(entry.getKey());
+            for (Point point : entry.getValue()) {
+                if (point.y().present()) {
+                    line.add(
+                            point.x(),
+                            point.y().mean(),
+                            point.y().low(),
+                            point.y().high());
+                }
+            }
+            data.addSeries(line);
+        }
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDrawXError(false);
+        renderer.setDefaultLinesVisible(true);
+        renderer.setDefaultShapesVisible(true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesLinesVisible(i, true);
+        }
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        try {
+            ChartUtils.saveChartAsPNG(file.toFile(), chart, 760, 440);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the chart " + file, e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.tsr.standalone.report;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The figures of one iteration of one run, read from its report; null where the run did not measure them.
+ *
+ * @param dpoModels DPO models trained up to the end of this iteration (SR one per iteration, TSR two)
+ * @param scoreGap the mean judge-score gap between chosen and rejected in the dataset the next policy trained on
+ * @param cosine the mean hidden-state cosine similarity of chosen and rejected in that dataset
+ * @param margin the policy's DPO reward margin at its last logged step
+ */
+record IterationFigures(
+        int iteration,
+        int dpoModels,
+        Double winRate,
+        Double oracleScore,
+        Double exactMatch,
+        Double length,
+        Integer pairs,
+        Double scoreGap,
+        Double cosine,
+        Double margin,
+        Double judgeAgreement,
+        Double chosenPreferred,
+        double wallSeconds,
+        double outsideUnitsSeconds) {
+
+    static IterationFigures of(String method, JsonNode iteration) {
+        String dataset = method.equals("SR") ? "SR" : "D2";
+        int index = iteration.get("index").asInt();
+        JsonNode evaluation = iteration.get("evaluation");
+        JsonNode pairs = iteration.path("pairs").path(dataset);
+        JsonNode judge = iteration.get("judge");
+        Double margin = null;
+        for (JsonNode job : iteration.get("training")) {
+            if ("POLICY".equals(job.path("role").asString(null))) {
+                margin = number(job.path("metrics").path("rewards/margins"));
+            }
+        }
+        double wall = 0;
+        double outside = 0;
+        for (JsonNode phase : iteration.get("phases")) {
+            wall += phase.get("wallSeconds").asDouble();
+            outside += phase.get("outsideUnitsSeconds").asDouble();
+        }
+        return new IterationFigures(
+                index + 1,
+                (index + 1) * (method.equals("SR") ? 1 : 2),
+                number(evaluation.path("winRateVsM0")),
+                number(evaluation.path("meanOracleScore")),
+                number(evaluation.path("exactMatch")),
+                number(evaluation.path("meanLength")),
+                pairs.has("pairs") ? pairs.get("pairs").asInt() : null,
+                number(pairs.path("meanScoreGap")),
+                number(pairs.path("meanHiddenStateCosine")),
+                margin,
+                number(judge.path("agreement")),
+                number(judge.path("chosenPreferredByOracle").path(dataset).path("share")),
+                wall,
+                outside);
+    }
+
+    static Double number(JsonNode node) {
+        return node == null || !node.isNumber() ? null : node.asDouble();
+    }
+}
