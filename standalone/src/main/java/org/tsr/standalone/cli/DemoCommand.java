@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
         })
 final class DemoCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(
             names = {"-o", "--out"},
             defaultValue = "tsr-demo",
@@ -96,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new DemoExperiment(settings(), System.out).run();
+        new DemoExperiment(settings(), spec.commandLine().getOut()).run();
         return 0;
     }
 

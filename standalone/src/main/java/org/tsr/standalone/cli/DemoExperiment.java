@@ -1,7 +1,7 @@
 package org.tsr.standalone.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +38,10 @@ final class DemoExperiment {
     private static final Duration POLL = Duration.ofSeconds(1);
 
     private final DemoSettings settings;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final ProgressView progress;
 
-    DemoExperiment(DemoSettings settings, PrintStream out) {
+    DemoExperiment(DemoSettings settings, PrintWriter out) {
         this.settings = settings;
         this.out = out;
         this.progress = new ProgressView(out, System.console() != null);

@@ -1,6 +1,6 @@
 package org.tsr.standalone.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,13 +10,13 @@ import java.util.List;
  */
 final class ProgressView {
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private int drawnLines;
     private String lastContent = "";
     private long lastPrinted;
 
-    ProgressView(PrintStream out, boolean interactive) {
+    ProgressView(PrintWriter out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }

@@ -27,18 +27,24 @@ public final class TsrCommand implements Runnable {
 
     /** Runs the command line; every failure a user can cause ends in one line on stderr and a non-zero code. */
     static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new TsrCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((problem, arguments) -> {
-            PrintWriter err = problem.getCommandLine().getErr();
-            err.println("tsr: " + problem.getMessage() + " (see: tsr "
-                    + problem.getCommandLine()
-                            .getCommandName()
-                            .replace("tsr", "")
-                            .trim() + " --help)");
+            problem.getCommandLine()
+                    .getErr()
+                    .println("tsr: " + problem.getMessage() + " (see: tsr "
+                            + problem.getCommandLine()
+                                    .getCommandName()
+                                    .replace("tsr", "")
+                                    .trim() + " --help)");
             return 2;
         });
         commandLine.setExecutionExceptionHandler((problem, line, parsed) -> {
-            PrintWriter err = line.getErr();
             if (problem instanceof UserError) {
                 err.println("tsr: " + problem.getMessage());
             } else {

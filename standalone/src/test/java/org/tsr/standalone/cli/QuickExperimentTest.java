@@ -1,0 +1,77 @@
+package org.tsr.standalone.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tsr.testkit.TestDatabase;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code tsr demo --quick} end to end: M0 bootstrapped on the suite, one SR and one TSR iteration through the
+ * gateway, every generation evaluated, and a report whose numbers are all there and in range.
+ */
+class QuickExperimentTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void theQuickExperimentWritesASaneReport() throws Exception {
+        TestDatabase.Connection db = TestDatabase.connection();
+        TsrCommandTest.Outcome outcome = TsrCommandTest.tsr(
+                "demo",
+                "--quick",
+                "-o",
+                out.toString(),
+                "--port",
+                Integer.toString(FreePorts.base()),
+                "--db-url",
+                db.url(),
+                "--db-user",
+                db.user(),
+                "--db-password",
+                db.password());
+
+        assertThat(outcome.code()).as(outcome.err()).isZero();
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report).contains("## Verdict", "TSR", "SR", "![win-rate](charts/win-rate.png)");
+        for (String chart :
+                new String[] {"win-rate", "score-gap", "hidden-similarity", "dpo-margin", "judge-agreement"}) {
+            byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart + ".png"));
+            assertThat(png).as(chart).hasSizeGreaterThan(1000);
+            assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("PNG");
+        }
+        JsonMapper json = JsonMapper.builder().build();
+        for (String method : new String[] {"SR", "TSR"}) {
+            JsonNode run = json.readTree(
+                    out.resolve("reports").resolve(method + "-seed-1.json").toFile());
+            assertThat(run.get("status").asString()).isEqualTo("SUCCEEDED");
+            JsonNode initial = run.get("initialEvaluation");
+            assertThat(initial.get("prompts").asInt()).isEqualTo(24);
+            assertThat(initial.get("winRateVsM0").asDouble()).isEqualTo(0.5);
+            JsonNode iteration = run.get("iterations").get(0);
+            JsonNode evaluation = iteration.get("evaluation");
+            assertThat(evaluation.get("meanOracleScore").asDouble()).isBetween(1.0, 5.0);
+            assertThat(evaluation.get("winRateVsM0").asDouble()).isBetween(0.0, 1.0);
+            assertThat(evaluation.get("exactMatch").asDouble()).isBetween(0.0, 1.0);
+            assertThat(evaluation.get("families").propertyNames())
+                    .containsExactlyInAnyOrder("add", "count", "reverse", "sort");
+            JsonNode judge = iteration.get("judge");
+            assertThat(judge.get("pairs").asLong()).isPositive();
+            assertThat(judge.get("agreement").asDouble()).isBetween(0.0, 1.0);
+            assertThat(iteration.get("training")).isNotEmpty();
+            assertThat(iteration
+                            .get("phases")
+                            .get("EVALUATING")
+                            .get("wallSeconds")
+                            .asDouble())
+                    .isPositive();
+        }
+        assertThat(outcome.out()).contains("Seed 1:", "method iter", "Report: " + out.resolve("report.md"));
+    }
+}
