@@ -93,6 +93,17 @@ public class RunConductor {
         }
     }
 
+    /**
+     * Waits for the conductor's lock inside the caller's transaction, so a change to a run (cancel, resume) never
+     * interleaves with a step that is entering a phase: the step either finished before or sees the change.
+     */
+    public void lockAgainstSteps() {
+        jdbc.sql("select pg_advisory_xact_lock(?)")
+                .params(ADVISORY_LOCK)
+                .query()
+                .singleRow();
+    }
+
     /** Starts a run (or its next iteration in manual mode) in one transaction. */
     public void startIteration(long runId) {
         transactions.executeWithoutResult(status -> {

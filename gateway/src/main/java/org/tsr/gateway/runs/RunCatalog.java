@@ -196,6 +196,7 @@ public class RunCatalog {
     /** Stops a run: its current iteration is cancelled and its units not yet started are ended. */
     @Transactional
     public RunView cancel(long runId) {
+        conductor.lockAgainstSteps();
         Run run = find(runId);
         if (run.getStatus() == RunStatus.SUCCEEDED || run.getStatus() == RunStatus.CANCELLED) {
             throw new RunProblem(HttpStatus.CONFLICT, null, "run " + runId + " is already " + run.getStatus());
@@ -215,6 +216,7 @@ public class RunCatalog {
     /** Continues a failed run: the failed units of its current phase get fresh attempts. */
     @Transactional
     public RunView resume(long runId) {
+        conductor.lockAgainstSteps();
         Run run = find(runId);
         if (run.getStatus() != RunStatus.FAILED) {
             throw new RunProblem(
