@@ -62,6 +62,10 @@ public class ModelBackends implements AutoCloseable {
                 remoteBackends.computeIfAbsent(
                         uri,
                         key -> new RemoteBackend(RemoteEndpoint.parse(key), http, properties.remote(), remoteCalls));
+            case BUILTIN_ORACLE ->
+                throw new UnknownGenerationException("model generation " + generationId
+                        + " is the built-in oracle: it grades responses to prompts with a reference answer and"
+                        + " generates no text");
         };
     }
 

@@ -10,25 +10,40 @@ import org.tsr.inference.SamplingSettings;
 import org.tsr.judge.rubric.JudgeTemplate;
 import org.tsr.judge.rubric.ScoreParser;
 import org.tsr.judge.rubric.ScoreParser.ParsedScore;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.tasks.Grade;
+import org.tsr.tasks.Oracle;
 
 /**
  * LLM-as-a-Judge: a model generation rates responses with the judge template, k samples each, and every sample's
- * score is parsed from its text.
+ * score is parsed from its text. When the judge generation is the built-in oracle, the task suite's oracle grades
+ * each response instead, once.
  */
 @Component
 public class Judge {
 
     private final ModelBackends backends;
+    private final ModelGenerationRepository generations;
     private final JudgeMeters meters;
     private final ScoreParser parser = ScoreParser.fivePoint();
 
-    Judge(ModelBackends backends, JudgeMeters meters) {
+    Judge(ModelBackends backends, ModelGenerationRepository generations, JudgeMeters meters) {
         this.backends = backends;
+        this.generations = generations;
         this.meters = meters;
     }
 
-    /** A prompt and the response to judge. */
-    public record Item(String prompt, String response) {}
+    /**
+     * A prompt and the response to judge, with the prompt's task family and reference answer where it has them (the
+     * built-in oracle grades with those).
+     */
+    public record Item(String prompt, String response, String family, String reference) {
+
+        public Item(String prompt, String response) {
+            this(prompt, response, null, null);
+        }
+    }
 
     /** One judge sample: its raw text and the score read from it (or why there is none). */
     public record Sample(int sampleIndex, String text, ParsedScore score) {}
@@ -44,6 +59,12 @@ public class Judge {
             JudgeTemplate template,
             SamplingSettings settings,
             String modelRole) {
+        if (generations
+                .findById(judgeGenerationId)
+                .map(ModelGeneration::isBuiltinOracle)
+                .orElse(false)) {
+            return oracle(items, modelRole);
+        }
         List<List<ChatMessage>> conversations = new ArrayList<>(items.size());
         for (Item item : items) {
             conversations.add(List.of(ChatMessage.user(template.render(item.prompt(), item.response()))));
@@ -58,6 +79,24 @@ public class Judge {
                 parsed.add(new Sample(sample.sampleIndex(), sample.text(), score));
             }
             judged.add(parsed);
+        }
+        return judged;
+    }
+
+    /** The built-in oracle as the judge: one deterministic judgment per response, its reason and score. */
+    private List<List<Sample>> oracle(List<Item> items, String modelRole) {
+        List<List<Sample>> judged = new ArrayList<>(items.size());
+        for (Item item : items) {
+            Sample sample;
+            if (Oracle.canGrade(item.reference())) {
+                Grade grade = Oracle.grade(item.family(), item.prompt(), item.reference(), item.response());
+                sample = new Sample(0, grade.judgment(), ParsedScore.of(grade.score()));
+            } else {
+                sample = new Sample(
+                        0, "", ParsedScore.failed("the built-in oracle grades only prompts with a reference answer"));
+            }
+            meters.record(modelRole, sample.score());
+            judged.add(List.of(sample));
         }
         return judged;
     }

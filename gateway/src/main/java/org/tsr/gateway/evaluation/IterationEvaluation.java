@@ -25,11 +25,13 @@ public class IterationEvaluation {
 
     private final JdbcClient jdbc;
     private final IterationDiagnostics diagnostics;
+    private final JudgeAgreementMeters meters;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    IterationEvaluation(JdbcClient jdbc, IterationDiagnostics diagnostics) {
+    IterationEvaluation(JdbcClient jdbc, IterationDiagnostics diagnostics, JudgeAgreementMeters meters) {
         this.jdbc = jdbc;
         this.diagnostics = diagnostics;
+        this.meters = meters;
     }
 
     /** Grades the evaluation responses of the run's generations and records the iteration's figures. */
@@ -45,7 +47,7 @@ public class IterationEvaluation {
     }
 
     /** Measures the iteration's judge against the oracle on the policy's own samples and on the curated pairs. */
-    public void recordJudgeAgreement(long iterationId, long judgeGenerationId) {
+    public void recordJudgeAgreement(long iterationId, long judgeGenerationId, String judgeRole) {
         Map<String, Map<Long, List<JudgeAgreement.Scored>>> byFamily = new TreeMap<>();
         jdbc.sql("""
                         select p.id, p.text as prompt, p.reference_answer, p.task_family, r.text, s.mean_score
@@ -80,9 +82,12 @@ public class IterationEvaluation {
             figures.put("pairs", result.pairs());
             figures.put("agreement", finiteOrNull(result.agreement()));
             families.put(family.getKey(), figures);
+            meters.record(judgeRole, family.getKey(), result.agreement());
             all = all.plus(result);
         }
+        meters.record(judgeRole, "all", all.agreement());
         Map<String, Object> section = new LinkedHashMap<>();
+        section.put("role", judgeRole);
         section.put("generationId", judgeGenerationId);
         section.put("pairs", all.pairs());
         section.put("agreement", finiteOrNull(all.agreement()));

@@ -84,6 +84,13 @@ class GenerationsController {
                     "kind",
                     "an imported generation is BASE or SFT; POLICY and FUTURE generations are trained by runs");
         }
+        if (request.checkpointFormat() == CheckpointFormat.BUILTIN_ORACLE) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "checkpointFormat",
+                    "the built-in oracle is registered by the platform; name it as a run's judge with"
+                            + " \"judge\": {\"role\": \"ORACLE\"}");
+        }
         String uri = request.checkpointUri();
         if (request.checkpointFormat() == CheckpointFormat.HF_SAFETENSORS) {
             Path folder = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);

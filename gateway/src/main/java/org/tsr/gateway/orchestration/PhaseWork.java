@@ -184,7 +184,7 @@ class PhaseWork {
         int slice = 0;
         for (int from = 0; from < ids.size(); from += settings.responsesPerUnit()) {
             Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("judgeGenerationId", iteration.getPolicyGenerationId());
+            payload.put("judgeGenerationId", settings.judge().judgeFor(iteration.getPolicyGenerationId()));
             payload.put("responseIds", ids.subList(from, Math.min(ids.size(), from + settings.responsesPerUnit())));
             payload.put("modelRole", purpose.name());
             payload.put("samples", settings.judgeSamples());
@@ -201,7 +201,8 @@ class PhaseWork {
         Map<String, Object> payload = Map.of(
                 "iterationId", iteration.getId(),
                 "dataset", dataset.name(),
-                "judgeGenerationId", iteration.getPolicyGenerationId(),
+                "judgeGenerationId", settings.judge().judgeFor(iteration.getPolicyGenerationId()),
+                "policyGenerationId", iteration.getPolicyGenerationId(),
                 "chat", settings.chat());
         queue.enqueue(unit(WorkStage.PAIR, iteration, keys + dataset.name(), payload));
     }

@@ -195,7 +195,13 @@ public class RunConductor {
     }
 
     private void finishIteration(Run run, RunSettings settings, Iteration iteration) {
-        evaluation.recordJudgeAgreement(iteration.getId(), iteration.getPolicyGenerationId());
+        RunSettings.JudgeRole judgeRole = settings.judge().role() == null
+                ? RunSettings.JudgeRole.SELF
+                : settings.judge().role();
+        evaluation.recordJudgeAgreement(
+                iteration.getId(),
+                settings.judge().judgeFor(iteration.getPolicyGenerationId()),
+                judgeRole.name().toLowerCase(java.util.Locale.ROOT));
         if (settings.evaluates()) {
             evaluation.recordEvaluation(
                     run.getId(),

@@ -61,13 +61,22 @@ public record CreateRunRequest(
      */
     public record Evaluation(Boolean enabled, @Min(1) Integer maxTokens) {}
 
+    /**
+     * How responses are judged. {@code role}: SELF (the iteration's policy judges its own samples, the papers'
+     * setting; the default), FIXED (the generation {@code generationId} judges every iteration, for example a
+     * stronger model or one served remotely) or ORACLE (the built-in task suite's oracle, as a control).
+     */
     public record Judging(
-            @DecimalMin("0.0") Double temperature, @Min(1) Integer maxTokens, String template) {}
+            @DecimalMin("0.0") Double temperature,
+            @Min(1) Integer maxTokens,
+            String template,
+            RunSettings.JudgeRole role,
+            Long generationId) {}
 
     /** The settings with every default filled in; {@code evalPrompts} says whether the set can be evaluated. */
     RunSettings toSettings(boolean evalPrompts) {
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
-        Judging j = judge == null ? new Judging(null, null, null) : judge;
+        Judging j = judge == null ? new Judging(null, null, null, null, null) : judge;
         return new RunSettings(
                 promptSetId,
                 iterations,
@@ -81,7 +90,9 @@ public record CreateRunRequest(
                 new RunSettings.Judging(
                         j.temperature() == null ? 0.7 : j.temperature(),
                         j.maxTokens() == null ? 256 : j.maxTokens(),
-                        j.template()),
+                        j.template(),
+                        j.role() == null ? RunSettings.JudgeRole.SELF : j.role(),
+                        j.generationId()),
                 dpo == null ? Map.of() : dpo,
                 advance == null ? RunSettings.Advance.AUTO : advance,
                 chat == null || chat,

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.tsr.gateway.orchestration.PhasePlan;
 import org.tsr.gateway.orchestration.RunConductor;
+import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.GenerationStatus;
 import org.tsr.store.lineage.ModelGeneration;
@@ -93,6 +94,7 @@ public class RunCatalog {
                                 + ", which iteration " + chunk + " would sample on");
             }
         }
+        settings = withJudge(settings);
         long initialGenerationId = settings.bootstrap() == null
                 ? ready(request.initialGenerationId(), "initialGenerationId").getId()
                 : registerM0(request.name(), settings.bootstrap());
@@ -100,6 +102,51 @@ public class RunCatalog {
                 runs.save(new Run(request.name(), request.method(), initialGenerationId, settingsJson.write(settings)));
         conductor.startIteration(run.getId());
         return view(run.getId());
+    }
+
+    /** Resolves the judge: a FIXED judge must be a READY model; the ORACLE is registered on first use. */
+    private RunSettings withJudge(RunSettings settings) {
+        RunSettings.Judging judge = settings.judge();
+        Long judgeId = switch (judge.role()) {
+            case SELF -> {
+                if (judge.generationId() != null) {
+                    throw new RunProblem(
+                            HttpStatus.BAD_REQUEST,
+                            "judge.generationId",
+                            "a SELF judge is the iteration's policy; give judge.role FIXED to name a judge");
+                }
+                yield null;
+            }
+            case FIXED -> {
+                if (judge.generationId() == null) {
+                    throw new RunProblem(
+                            HttpStatus.BAD_REQUEST,
+                            "judge.generationId",
+                            "a FIXED judge needs the generation that judges");
+                }
+                yield ready(judge.generationId(), "judge.generationId").getId();
+            }
+            case ORACLE ->
+                generations
+                        .findFirstByCheckpointFormatOrderById(CheckpointFormat.BUILTIN_ORACLE)
+                        .orElseGet(() -> generations.save(ModelGeneration.builtinOracle()))
+                        .getId();
+        };
+        return new RunSettings(
+                settings.promptSetId(),
+                settings.iterations(),
+                settings.samplesPerPrompt(),
+                settings.judgeSamples(),
+                settings.sampling(),
+                new RunSettings.Judging(
+                        judge.temperature(), judge.maxTokens(), judge.template(), judge.role(), judgeId),
+                settings.dpo(),
+                settings.advance(),
+                settings.chat(),
+                settings.promptsPerUnit(),
+                settings.responsesPerUnit(),
+                settings.bootstrap(),
+                settings.evaluation());
     }
 
     private ModelGeneration ready(long generationId, String field) {

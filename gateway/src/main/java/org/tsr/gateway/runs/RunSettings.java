@@ -63,5 +63,21 @@ public record RunSettings(
 
     public record Sampling(double temperature, double topP, int maxTokens, long seed) {}
 
-    public record Judging(double temperature, int maxTokens, String template) {}
+    /**
+     * @param role who judges: the iteration's policy, a fixed generation, or the built-in oracle
+     * @param generationId the judge generation for FIXED and ORACLE (the oracle's is registered by the gateway)
+     */
+    public record Judging(double temperature, int maxTokens, String template, JudgeRole role, Long generationId) {
+
+        /** The generation that judges in an iteration whose policy is {@code policyGenerationId}. */
+        public long judgeFor(long policyGenerationId) {
+            return role == null || role == JudgeRole.SELF ? policyGenerationId : generationId;
+        }
+    }
+
+    public enum JudgeRole {
+        SELF,
+        FIXED,
+        ORACLE
+    }
 }

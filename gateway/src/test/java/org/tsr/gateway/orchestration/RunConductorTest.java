@@ -1,6 +1,7 @@
 package org.tsr.gateway.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.tsr.gateway.report.RunReport;
 import org.tsr.gateway.report.RunReports;
 import org.tsr.gateway.runs.CreateRunRequest;
 import org.tsr.gateway.runs.RunCatalog;
+import org.tsr.gateway.runs.RunSettings;
 import org.tsr.gateway.runs.RunView;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
@@ -435,6 +437,62 @@ class RunConductorTest {
                     .values()
                     .forEach(time -> assertThat(time.outsideUnitsSeconds()).isBetween(0.0, time.wallSeconds()));
         });
+    }
+
+    @Test
+    void theJudgeCanBeTheOracleOrAFixedGenerationInsteadOfThePolicy() {
+        RunView oracleRun = catalog.create(
+                judgedBy(new CreateRunRequest.Judging(null, null, null, RunSettings.JudgeRole.ORACLE, null)));
+        long oracle = oracleRun.settings().judge().generationId();
+        assertThat(generations.findById(oracle).orElseThrow().isBuiltinOracle()).isTrue();
+        workers.generate();
+        conductor.tick();
+        assertThat(workers.judge())
+                .allSatisfy(unit -> assertThat(StageStandIns.payload(unit)
+                                .get("judgeGenerationId")
+                                .asLong())
+                        .isEqualTo(oracle));
+        conductor.tick();
+        assertThat(workers.completeAll(WorkStage.PAIR)).singleElement().satisfies(unit -> {
+            assertThat(StageStandIns.payload(unit).get("judgeGenerationId").asLong())
+                    .isEqualTo(oracle);
+            assertThat(StageStandIns.payload(unit).get("policyGenerationId").asLong())
+                    .isEqualTo(m0.getId());
+        });
+        RunView second = catalog.create(
+                judgedBy(new CreateRunRequest.Judging(null, null, null, RunSettings.JudgeRole.ORACLE, null)));
+        assertThat(second.settings().judge().generationId())
+                .as("one oracle generation")
+                .isEqualTo(oracle);
+
+        ModelGeneration strong = generations.save(ModelGeneration.imported(
+                "strong judge", GenerationKind.SFT, "file:///judge", CheckpointFormat.HF_SAFETENSORS));
+        RunView fixed = catalog.create(
+                judgedBy(new CreateRunRequest.Judging(null, null, null, RunSettings.JudgeRole.FIXED, strong.getId())));
+        assertThat(fixed.settings().judge().judgeFor(m0.getId())).isEqualTo(strong.getId());
+        assertThatThrownBy(() -> catalog.create(
+                        judgedBy(new CreateRunRequest.Judging(null, null, null, RunSettings.JudgeRole.FIXED, null))))
+                .hasMessageContaining("a FIXED judge needs the generation that judges");
+    }
+
+    private CreateRunRequest judgedBy(CreateRunRequest.Judging judge) {
+        return new CreateRunRequest(
+                "judged run",
+                RunMethod.SR,
+                m0.getId(),
+                null,
+                set.getId(),
+                1,
+                2,
+                1,
+                null,
+                judge,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private String phase(long runId) {

@@ -54,11 +54,11 @@ public final class ScoreParser {
     /** A score, or the reason there is none. */
     public record ParsedScore(Double score, String failure) {
 
-        static ParsedScore of(double score) {
+        public static ParsedScore of(double score) {
             return new ParsedScore(score, null);
         }
 
-        static ParsedScore failed(String reason) {
+        public static ParsedScore failed(String reason) {
             return new ParsedScore(null, reason);
         }
 

@@ -71,7 +71,11 @@ class JudgeHandler implements WorkHandler {
         for (int from = 0; from < toJudge.size(); from += batch) {
             List<Response> slice = toJudge.subList(from, Math.min(toJudge.size(), from + batch));
             List<Judge.Item> items = slice.stream()
-                    .map(r -> new Judge.Item(promptsById.get(r.getPromptId()).getText(), r.getText()))
+                    .map(r -> {
+                        Prompt prompt = promptsById.get(r.getPromptId());
+                        return new Judge.Item(
+                                prompt.getText(), r.getText(), prompt.getTaskFamily(), prompt.getReferenceAnswer());
+                    })
                     .toList();
             List<List<Judge.Sample>> judged;
             try {

@@ -121,6 +121,71 @@ class JudgeHandlerTest {
     }
 
     @Test
+    void theBuiltinOracleAsJudgeWritesOneGradedJudgmentPerResponse() {
+        ModelGeneration oracle = generations.save(ModelGeneration.builtinOracle());
+        Iteration iteration = fixtures.iteration(fixtures.run(RunMethod.SR, judge), 0, judge);
+        Prompt graded = fixtures.graded("sort: cba", "abc", "sort");
+        Prompt ungraded = fixtures.prompts("sort: fed").get(0);
+        responseWriter.saveAll(List.of(
+                new NewResponse(
+                        graded.getId(),
+                        judge.getId(),
+                        iteration.getId(),
+                        ResponsePurpose.POLICY,
+                        0,
+                        "abc",
+                        3,
+                        FinishReason.STOP),
+                new NewResponse(
+                        graded.getId(),
+                        judge.getId(),
+                        iteration.getId(),
+                        ResponsePurpose.POLICY,
+                        1,
+                        "abc ok",
+                        6,
+                        FinishReason.STOP),
+                new NewResponse(
+                        ungraded.getId(),
+                        judge.getId(),
+                        iteration.getId(),
+                        ResponsePurpose.POLICY,
+                        0,
+                        "def",
+                        3,
+                        FinishReason.STOP)));
+        List<Response> written = responses.findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(
+                iteration.getId(), ResponsePurpose.POLICY);
+        queue.enqueue(NewWorkUnit.of(WorkStage.JUDGE, null, """
+                {"judgeGenerationId": %d, "responseIds": [%d, %d, %d], "modelRole": "POLICY", "samples": 3,
+                 "temperature": 0.7, "maxTokens": 24, "seed": 9, "template": null}
+                """.formatted(
+                        oracle.getId(),
+                        written.get(0).getId(),
+                        written.get(1).getId(),
+                        written.get(2).getId())));
+
+        drain();
+
+        List<Judgment> right =
+                judgments.findByResponseIdOrderBySampleIndex(written.get(0).getId());
+        assertThat(right).singleElement().satisfies(j -> {
+            assertThat(j.getScore()).isEqualTo(5.0);
+            assertThat(j.getRawText()).isEqualTo("right. Score: 5");
+            assertThat(j.getJudgeGenerationId()).isEqualTo(oracle.getId());
+        });
+        assertThat(judgments.findByResponseIdOrderBySampleIndex(written.get(1).getId()))
+                .singleElement()
+                .satisfies(j -> assertThat(j.getScore()).isEqualTo(3.0));
+        assertThat(judgments.findByResponseIdOrderBySampleIndex(written.get(2).getId()))
+                .singleElement()
+                .satisfies(j -> {
+                    assertThat(j.getScore()).isNull();
+                    assertThat(j.getParseError()).contains("reference answer");
+                });
+    }
+
+    @Test
     void storesEveryJudgmentSampleOnceWithItsScoreOrWhyItHasNone() {
         long unit = enqueue(COMPACT_TEMPLATE);
         drain();

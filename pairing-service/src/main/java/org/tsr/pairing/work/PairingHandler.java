@@ -75,7 +75,7 @@ class PairingHandler implements WorkHandler {
                 .map(p -> toPair(task, p.promptId(), p.selection()))
                 .toList();
         RepresentationSimilarity.Result likeness =
-                similarity.meanCosine(task.judgeGenerationId(), texts(result.pairs()), task.chatFormat());
+                similarity.meanCosine(task.representationGenerationId(), texts(result.pairs()), task.chatFormat());
         String diagnosticsJson = json.writeValueAsString(
                 result.diagnostics().withHiddenStateCosine(likeness.meanCosine(), likeness.unavailable()));
         return () -> {

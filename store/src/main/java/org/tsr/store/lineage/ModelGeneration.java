@@ -72,6 +72,17 @@ public class ModelGeneration {
         return generation;
     }
 
+    /** The built-in oracle as a judge generation. */
+    public static ModelGeneration builtinOracle() {
+        return imported(ORACLE_NAME, GenerationKind.BASE, "builtin:oracle", CheckpointFormat.BUILTIN_ORACLE);
+    }
+
+    public static final String ORACLE_NAME = "builtin-oracle";
+
+    public boolean isBuiltinOracle() {
+        return checkpointFormat == CheckpointFormat.BUILTIN_ORACLE;
+    }
+
     /** A model the platform is about to train from {@code parent}; it is PENDING until its weights exist. */
     public static ModelGeneration trainedFrom(
             ModelGeneration parent, String name, GenerationKind kind, Long runId, Long iterationId) {

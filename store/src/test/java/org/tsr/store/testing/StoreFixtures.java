@@ -68,6 +68,12 @@ public class StoreFixtures {
         return created;
     }
 
+    /** One ITERATION prompt of chunk 0 in a new prompt set, with its reference answer and task family. */
+    public Prompt graded(String text, String reference, String family) {
+        PromptSet set = promptSets.save(new PromptSet("set-" + UUID.randomUUID(), "test prompts"));
+        return prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, 0, text, reference, family));
+    }
+
     public List<Prompt> prompts(int count) {
         PromptSet set = promptSets.save(new PromptSet("set-" + UUID.randomUUID(), "test prompts"));
         List<Prompt> created = new ArrayList<>();
