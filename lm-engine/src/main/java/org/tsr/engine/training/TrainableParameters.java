@@ -1,12 +1,15 @@
 package org.tsr.engine.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
+import java.util.Optional;
 import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.model.NamedParameter;
 
 /** The parameters a run updates, with gradients attached, and what the trainer asks of their gradients. */
@@ -39,7 +42,29 @@ public final class TrainableParameters {
                 NDArray gradient = parameter.parameter().getArray().getGradient();
                 squares.add(gradient.square().sum());
             }
-            return Math.sqrt(ai.djl.ndarray.NDArrays.stack(squares).sum().getFloat());
+            return Math.sqrt(NDArrays.stack(squares).sum().getFloat());
+        }
+    }
+
+    /**
+     * The name of the first parameter holding a NaN or an infinity, found with one reduction per parameter and a
+     * single copy to Java; empty when every value is finite.
+     */
+    public Optional<String> firstNonFinite() {
+        try (InferenceMode noGradients = InferenceMode.enter();
+                NDScope scope = new NDScope()) {
+            NDList peaks = new NDList(parameters.size());
+            for (NamedParameter parameter : parameters) {
+                // max propagates NaN, and the largest magnitude is infinite if any value is
+                peaks.add(parameter.parameter().getArray().abs().max());
+            }
+            float[] values = NDArrays.stack(peaks).toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    return Optional.of(parameters.get(i).name());
+                }
+            }
+            return Optional.empty();
         }
     }
 

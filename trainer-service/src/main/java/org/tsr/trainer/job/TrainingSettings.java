@@ -29,6 +29,7 @@ public record TrainingSettings(
         Long seed,
         Integer checkpointEvery,
         Integer maxConsecutiveNonFiniteSteps,
+        Integer snapshotEvery,
         Double beta,
         String lossType,
         Double labelSmoothing,
@@ -54,7 +55,8 @@ public record TrainingSettings(
                 or(gradientAccumulationSteps, 1),
                 or(seed, 42L),
                 or(maxConsecutiveNonFiniteSteps, 2),
-                or(checkpointEvery, 50));
+                or(checkpointEvery, 50),
+                or(snapshotEvery, 1));
     }
 
     public DpoOptions dpoOptions() {
