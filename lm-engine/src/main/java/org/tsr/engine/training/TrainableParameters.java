@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.InferenceMode;
+import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.model.NamedParameter;
 
 /** The parameters a run updates, with gradients attached, and what the trainer asks of their gradients. */
@@ -28,6 +29,25 @@ public final class TrainableParameters {
             parameter.parameter().getArray().setRequiresGradient(true);
         }
         return new TrainableParameters(parameters);
+    }
+
+    /**
+     * What a run trains: the LoRA adapters when the network has some, its base weights frozen (no gradients);
+     * otherwise every parameter.
+     */
+    public static TrainableParameters of(CausalLm network) {
+        Optional<LoraAdapters> lora = network.lora();
+        if (lora.isEmpty()) {
+            return all(network);
+        }
+        for (NamedParameter parameter : network.namedParameters()) {
+            parameter.parameter().getArray().setRequiresGradient(false);
+        }
+        List<NamedParameter> adapters = lora.get().parameters();
+        for (NamedParameter parameter : adapters) {
+            parameter.parameter().getArray().setRequiresGradient(true);
+        }
+        return new TrainableParameters(adapters);
     }
 
     public List<NamedParameter> list() {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.LoraAdapters;
 
 /**
  * The training loop shared by SFT and DPO: shuffled batches by seed, gradient accumulation, global-norm
@@ -21,6 +22,10 @@ import org.tsr.engine.LanguageModel;
  * to the last good snapshot of the trainable parameters (taken every {@link TrainingOptions#snapshotEvery()} good
  * steps, before their update), AdamW starts over with fresh moments, and the step is counted; too many in a row
  * fail the run.
+ *
+ * <p>With LoRA adapters on the model ({@link LoraOptions#attachTo}), only the adapters train: the optimizer, the
+ * clipping norm, the snapshots and the training checkpoints cover them alone, and their dropout is on for the
+ * training passes.
  */
 public final class Trainer<T> {
 
@@ -64,7 +69,7 @@ public final class Trainer<T> {
             state = saved;
         }
         int resumedFrom = state.step();
-        TrainableParameters parameters = TrainableParameters.all(model.network());
+        TrainableParameters parameters = TrainableParameters.of(model.network());
         StepMetrics last = null;
         try (AdamW optimizer = new AdamW(model.manager(), parameters, options);
                 ParameterSnapshot snapshot = new ParameterSnapshot(model.manager(), parameters)) {
@@ -127,9 +132,15 @@ public final class Trainer<T> {
             }
             // each pass weighs in by its share of the step's examples, so the step's loss is their mean
             float weight = (float) batch.size() / (to - from);
+            // dropout draws depend on the seed, the step and the pass only, so a resumed run repeats them
+            long passSeed = (options.seed() * 1_000_003L + step) * 1_009L + start;
             COLLECTOR.lock();
             try (NDManager manager = model.manager().newSubManager();
-                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    GradientCollector collector = Engine.getInstance().newGradientCollector();
+                    LoraAdapters.Scope training = model.network()
+                            .lora()
+                            .map(adapters -> adapters.trainingPass(passSeed))
+                            .orElse(null)) {
                 BatchLoss loss = objective.forward(manager, batch);
                 float value = loss.loss().getFloat();
                 outcome.add(loss, value, weight);
