@@ -150,6 +150,44 @@ class TrainHandlerTest {
     }
 
     @Test
+    void aLoraDpoUnitTrainsAdaptersOnTheFrozenBaseAndRegistersTheModelWithThemMerged() throws Exception {
+        TrainingScenario.SrIteration sr = scenario.srIteration();
+        String dataset = "{\"iterationId\": %d, \"dataset\": \"SR\"}"
+                .formatted(sr.iteration().getId());
+        String lora = """
+                {"learningRate": 0.01, "epochs": 2, "batchSize": 2, "maxLength": 96, "checkpointEvery": 1,
+                 "lora": {"rank": 4, "alpha": 8, "targetModules": ["q_proj", "v_proj", "down_proj"]}}
+                """;
+        TrainingJob job = jobs.save(TrainingJob.dpo(sr.m0().getId(), sr.m0().getId(), dataset, lora)
+                .forIteration(sr.run().getId(), sr.iteration().getId()));
+        enqueue(job);
+
+        drain();
+
+        TrainingJob done = jobs.findById(job.getId()).orElseThrow();
+        assertThat(done.getStatus()).as(done.getError()).isEqualTo(TrainingStatus.SUCCEEDED);
+        assertThat(json.readTree(done.getMetrics()).get("rewards/margins").asDouble())
+                .isGreaterThan(0);
+        assertThat(done.getLogTail()).contains("LoRA rank 4 on [q_proj, v_proj, down_proj]");
+        ModelGeneration output =
+                generations.findById(done.getOutputGenerationId()).orElseThrow();
+        Path folder = Path.of(URI.create(output.getCheckpointUri()));
+        try (LanguageModel trained = LanguageModel.load(folder, EngineOptions.cpu(1));
+                LanguageModel m0 = LanguageModel.load(TinyModelFixture.folder(), EngineOptions.cpu(1))) {
+            // a plain model: the adapted projections merged, everything else the base's
+            assertThat(trained.network().lora()).isEmpty();
+            assertThat(weight(trained, "model.embed_tokens.weight"))
+                    .containsExactly(weight(m0, "model.embed_tokens.weight"));
+            assertThat(weight(trained, "model.layers.0.self_attn.k_proj.weight"))
+                    .containsExactly(weight(m0, "model.layers.0.self_attn.k_proj.weight"));
+            assertThat(java.util.Arrays.equals(
+                            weight(trained, "model.layers.0.self_attn.v_proj.weight"),
+                            weight(m0, "model.layers.0.self_attn.v_proj.weight")))
+                    .isFalse();
+        }
+    }
+
+    @Test
     void aJobClaimedAgainResumesFromTheTrainingCheckpointItsKilledAttemptLeft() throws Exception {
         TrainingScenario.SrIteration sr = scenario.srIteration();
         TrainingJob job = dpoJob(sr);
@@ -240,6 +278,16 @@ class TrainHandlerTest {
 
         assertThat(queue.find(unit).orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
         assertThat(jobs.findById(job.getId()).orElseThrow().getError()).contains("learningRte");
+    }
+
+    private static float[] weight(LanguageModel model, String name) {
+        return model.network().namedParameters().stream()
+                .filter(parameter -> parameter.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .parameter()
+                .getArray()
+                .toFloatArray();
     }
 
     private static float[] embedding(LanguageModel model) {
