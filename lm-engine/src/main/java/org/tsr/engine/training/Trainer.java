@@ -47,7 +47,8 @@ public final class Trainer<T> {
      * one (null: no checkpoints).
      *
      * @throws NonFiniteLossException when {@link TrainingOptions#maxConsecutiveNonFiniteSteps()} steps in a
-     *     row were not finite; the parameters are then those of the last good snapshot
+     *     row were not finite (the parameters are then those of the last good snapshot), or when a trainable
+     *     parameter is not finite to begin with
      */
     public TrainingResult train(List<T> examples, TrainingListener listener, Path checkpointDir) {
         if (examples.isEmpty()) {
@@ -74,6 +75,12 @@ public final class Trainer<T> {
         try (AdamW optimizer = new AdamW(model.manager(), parameters, options);
                 ParameterSnapshot snapshot = new ParameterSnapshot(model.manager(), parameters)) {
             checkpoint.ifPresent(saved -> saved.restoreOptimizer(optimizer));
+            Optional<String> broken = parameters.firstNonFinite();
+            if (broken.isPresent()) {
+                throw new NonFiniteLossException("parameter " + broken.get() + " is not finite before the first step"
+                        + (checkpoint.isPresent() ? " (restored from the training checkpoint)" : "")
+                        + ": there are no good parameters to roll back to");
+            }
             snapshot.take(state.step());
             while (state.step() < totalSteps) {
                 double learningRate = schedule.at(state.step());

@@ -145,6 +145,23 @@ class FiniteLossGuardTest {
     }
 
     @Test
+    void aModelWhoseParametersAreNotFiniteToBeginWithFailsBeforeTheFirstStepNamingTheParameter() {
+        try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
+            float[] norm = weights(model).get("model.norm.weight");
+            norm[3] = Float.NaN;
+            set(model, "model.norm.weight", norm);
+            List<StepMetrics> steps = new ArrayList<>();
+
+            assertThatThrownBy(() ->
+                            new Trainer<>(model, sft(model), OPTIONS).train(sortingExamples(model), steps::add, null))
+                    .isInstanceOf(NonFiniteLossException.class)
+                    .hasMessageContaining("parameter model.norm.weight is not finite before the first step");
+
+            assertThat(steps).isEmpty();
+        }
+    }
+
+    @Test
     void theSnapshotHasTheParametersItWasTakenFromAndRestoresThemInPlace() {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
             Map<String, float[]> original = weights(model);

@@ -2,6 +2,7 @@ package org.tsr.trainer.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.training.Trainer;
 import org.tsr.engine.training.TrainingListener;
 import org.tsr.engine.training.dpo.DpoObjective;
@@ -263,6 +265,41 @@ class TrainHandlerTest {
         assertThat(failed.getStatus()).isEqualTo(TrainingStatus.FAILED);
         assertThat(failed.getError()).contains("config.json");
         assertThat(failed.getOutputGenerationId()).isNull();
+        assertThat(generations.count()).isEqualTo(generationsBefore);
+    }
+
+    @Test
+    void aBaseWithANonFiniteWeightFailsTheJobNamingItAndRegistersNothing() throws Exception {
+        Path folder = Files.createTempDirectory("nan-weight");
+        try (LanguageModel model = LanguageModel.load(TinyModelFixture.folder(), EngineOptions.cpu(1));
+                InferenceMode noGradients = InferenceMode.enter()) {
+            NDArray norm = model.network().namedParameters().stream()
+                    .filter(parameter -> parameter.name().equals("model.norm.weight"))
+                    .findFirst()
+                    .orElseThrow()
+                    .parameter()
+                    .getArray();
+            float[] values = norm.toFloatArray();
+            values[0] = Float.NaN;
+            norm.set(values);
+            model.save(folder);
+        }
+        ModelGeneration corrupt = generations.save(ModelGeneration.imported(
+                "corrupt", GenerationKind.SFT, folder.toUri().toString(), CheckpointFormat.HF_SAFETENSORS));
+        PromptSet set = scenario.sftPrompts();
+        TrainingJob job = jobs.save(TrainingJob.sft(
+                corrupt.getId(), "{\"promptSetId\": " + set.getId() + "}", "{\"epochs\": 1, \"batchSize\": 2}"));
+        long generationsBefore = generations.count();
+        long unit = enqueue(job);
+
+        drain();
+
+        assertThat(queue.find(unit).orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
+        TrainingJob failed = jobs.findById(job.getId()).orElseThrow();
+        assertThat(failed.getStatus()).isEqualTo(TrainingStatus.FAILED);
+        assertThat(failed.getError())
+                .contains("NonFiniteLossException")
+                .contains("parameter model.norm.weight is not finite before the first step");
         assertThat(generations.count()).isEqualTo(generationsBefore);
     }
 
