@@ -90,6 +90,11 @@ class TrainingsControllerTest {
     }
 
     @Test
+    void snapshotEveryBelowOneIsABadRequestNamingIt() throws Exception {
+        assertProblem(post(dpo(sr.m0().getId(), "SR", "{\"snapshotEvery\": 0}")), 400, "hyperparameters.snapshotEvery");
+    }
+
+    @Test
     void aLoraJobIsQueuedWithItsAdapters() throws Exception {
         HttpResponse<String> created = post(
                 dpo(
