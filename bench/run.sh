@@ -13,6 +13,7 @@
 # PyTorch (bench/engine/train_reference.py), same thread count, median step after warm-up:
 #   dpo_step = tokens/s of a DPO step on 16 pairs x 128 tokens (chosen and rejected rows both counted)
 #   sft_step = tokens/s of an SFT step on 16 rows x 128 tokens
+#   lora_dpo_step = the DPO step training LoRA adapters (rank 8, q_proj and v_proj) on the frozen base; engine only
 # Prints a table, then last: train-vs-pytorch dpo_step=<ratio> sft_step=<ratio>
 set -euo pipefail
 
@@ -55,6 +56,9 @@ run_versus() {
     OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
         /usr/bin/python3 "$root/bench/engine/$reference" "$threads" "$work" "$sizes" \
         | grep '^result' | sed 's/^result/pytorch/' >"$work/pytorch.txt"
+    # measurements with no PyTorch counterpart (train: lora_dpo_step) are listed first, engine only
+    grep -v -E " ($metric1|$metric2) " "$work/engine.txt" \
+        | awk '{ printf "%-6s %-13s %14.1f tok/s (engine only)\n", $2, $3, $4 }' || true
     cat "$work/engine.txt" "$work/pytorch.txt" | awk -v label="$label" -v metrics="$metric1 $metric2" '
         { value[$1 " " $2 " " $3] = $4; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
         END {

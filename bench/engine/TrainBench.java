@@ -10,6 +10,8 @@ import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
+import org.tsr.engine.model.LoraAdapters;
+import org.tsr.engine.training.LoraOptions;
 import org.tsr.engine.training.Objective;
 import org.tsr.engine.training.StepMetrics;
 import org.tsr.engine.training.Trainer;
@@ -25,7 +27,8 @@ import org.tsr.engine.training.sft.SftObjective;
  * precomputed reference log-probs) and of SFT (16 rows x 128 tokens, response-token NLL), each through
  * {@link Trainer} with its objective, global-norm clipping and AdamW, on the tiny and ~25M configs. A step's
  * time is the wall time between two of the trainer's step callbacks (forward, backward, gradient norm, AdamW
- * update, gradients cleared). Prints one "result" line per measurement for run.sh to pair with the PyTorch
+ * update, gradients cleared). Then, engine only, the DPO step training LoRA adapters (rank 8 on q_proj and
+ * v_proj) on the frozen base. Prints one "result" line per measurement for run.sh to pair with the PyTorch
  * reference (bench/engine/train_reference.py).
  */
 public class TrainBench {
@@ -68,6 +71,14 @@ public class TrainBench {
                 double sft = measure(model, new SftObjective(model), rows, warmup, timed,
                         ROWS * (PROMPT_TOKENS + RESPONSE_TOKENS));
                 System.out.printf("result %s sft_step %.1f%n", size, sft);
+
+                // engine only: the same DPO step training LoRA adapters (PEFT's usual rank 8 on q_proj and v_proj)
+                // on the frozen base; the reference stays the base, scored above
+                try (LoraAdapters adapters = LoraOptions.defaults().attachTo(model, 1)) {
+                    double lora = measure(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), pairs, warmup,
+                            timed, 2 * ROWS * (PROMPT_TOKENS + RESPONSE_TOKENS));
+                    System.out.printf("result %s lora_dpo_step %.1f%n", size, lora);
+                }
             }
         }
     }

@@ -68,11 +68,14 @@ public final class HfWeights {
         }
     }
 
-    /** Writes all parameters as float32, sharding when they exceed {@code maxShardBytes}. */
+    /**
+     * Writes all parameters as float32, sharding when they exceed {@code maxShardBytes}; projections with enabled
+     * LoRA adapters are written merged.
+     */
     public static void save(CausalLm model, Path dir, long maxShardBytes) {
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
         for (NamedParameter slot : model.namedParameters()) {
-            float[] data = slot.parameter().getArray().toFloatArray();
+            float[] data = model.savedValues(slot);
             tensors.add(new SafetensorsWriter.Tensor(slot.name(), slot.shape().getShape(), data));
         }
         write(tensors, dir, maxShardBytes);

@@ -2,6 +2,7 @@ package org.tsr.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
@@ -11,6 +12,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Llama-family decoder-only language model as one DJL block, used unchanged for sampling, scoring and
@@ -28,6 +30,7 @@ public final class CausalLm extends ParameterSlots {
     private final Parameter lmHead;
     private final RotaryEmbedding rotary;
     private final List<NamedParameter> namedParameters;
+    private LoraAdapters lora;
 
     public CausalLm(ModelConfig config) {
         this.config = config;
@@ -53,6 +56,40 @@ public final class CausalLm extends ParameterSlots {
     /** Every parameter under its checkpoint name, in checkpoint order; tied heads appear once. */
     public List<NamedParameter> namedParameters() {
         return namedParameters;
+    }
+
+    /** The adapters attached to this network, if any. */
+    public Optional<LoraAdapters> lora() {
+        return Optional.ofNullable(lora);
+    }
+
+    void lora(LoraAdapters adapters) {
+        this.lora = adapters;
+    }
+
+    LinearProjection projection(int layer, LinearModule module) {
+        return layers.get(layer).projection(module);
+    }
+
+    /**
+     * The values a checkpoint stores for {@code slot}: the parameter's own, or for a projection weight with an
+     * enabled LoRA adapter the merged W + scale * B A, so the saved model computes what this one does without
+     * adapters.
+     */
+    public float[] savedValues(NamedParameter slot) {
+        if (lora != null && lora.enabled()) {
+            for (int layer = 0; layer < layers.size(); layer++) {
+                for (LinearModule module : lora.targetModules()) {
+                    if (slot.name().equals(module.path(layer) + ".weight")) {
+                        try (InferenceMode noGradients = InferenceMode.enter();
+                                NDScope scope = new NDScope()) {
+                            return projection(layer, module).effectiveWeight().toFloatArray();
+                        }
+                    }
+                }
+            }
+        }
+        return slot.parameter().getArray().toFloatArray();
     }
 
     /**

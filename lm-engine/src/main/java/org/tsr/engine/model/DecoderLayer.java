@@ -29,6 +29,12 @@ final class DecoderLayer extends ParameterSlots {
         return attended.add(cache == null ? mlp.apply(normed) : mlp.applyFused(normed, cache.projections()));
     }
 
+    LinearProjection projection(LinearModule module) {
+        return module.ordinal() <= LinearModule.O_PROJ.ordinal()
+                ? attention.projection(module)
+                : mlp.projection(module);
+    }
+
     FusedProjections fuseProjections(ai.djl.ndarray.NDManager owner) {
         return attention.fuseInto(owner, mlp);
     }

@@ -17,14 +17,10 @@ final class SelfAttention extends ParameterSlots {
     private final int kvHeads;
     private final int headDim;
     private final float scale;
-    private final Parameter q;
-    private final Parameter k;
-    private final Parameter v;
-    private final Parameter o;
-    private final Parameter qBias;
-    private final Parameter kBias;
-    private final Parameter vBias;
-    private final Parameter oBias;
+    private final LinearProjection q;
+    private final LinearProjection k;
+    private final LinearProjection v;
+    private final LinearProjection o;
 
     SelfAttention(ModelConfig config) {
         heads = config.numAttentionHeads();
@@ -32,15 +28,19 @@ final class SelfAttention extends ParameterSlots {
         headDim = config.headDim();
         scale = (float) (1.0 / Math.sqrt(headDim));
         int hidden = config.hiddenSize();
-        q = declare("q_proj.weight", Parameter.Type.WEIGHT, (long) heads * headDim, hidden);
-        k = declare("k_proj.weight", Parameter.Type.WEIGHT, (long) kvHeads * headDim, hidden);
-        v = declare("v_proj.weight", Parameter.Type.WEIGHT, (long) kvHeads * headDim, hidden);
-        o = declare("o_proj.weight", Parameter.Type.WEIGHT, hidden, (long) heads * headDim);
+        Parameter qWeight = declare("q_proj.weight", Parameter.Type.WEIGHT, (long) heads * headDim, hidden);
+        Parameter kWeight = declare("k_proj.weight", Parameter.Type.WEIGHT, (long) kvHeads * headDim, hidden);
+        Parameter vWeight = declare("v_proj.weight", Parameter.Type.WEIGHT, (long) kvHeads * headDim, hidden);
+        Parameter oWeight = declare("o_proj.weight", Parameter.Type.WEIGHT, hidden, (long) heads * headDim);
         boolean qkvBias = config.qkvBias();
-        qBias = qkvBias ? declare("q_proj.bias", Parameter.Type.BIAS, (long) heads * headDim) : null;
-        kBias = qkvBias ? declare("k_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null;
-        vBias = qkvBias ? declare("v_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null;
-        oBias = config.outputBias() ? declare("o_proj.bias", Parameter.Type.BIAS, hidden) : null;
+        q = new LinearProjection(
+                qWeight, qkvBias ? declare("q_proj.bias", Parameter.Type.BIAS, (long) heads * headDim) : null);
+        k = new LinearProjection(
+                kWeight, qkvBias ? declare("k_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null);
+        v = new LinearProjection(
+                vWeight, qkvBias ? declare("v_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null);
+        o = new LinearProjection(
+                oWeight, config.outputBias() ? declare("o_proj.bias", Parameter.Type.BIAS, hidden) : null);
     }
 
     /**
@@ -74,16 +74,13 @@ final class SelfAttention extends ParameterSlots {
                 .reshape(batch, heads, time, headDim)
                 .transpose(0, 2, 1, 3)
                 .reshape(batch, time, (long) heads * headDim);
-        return Linear.linear(context, o.getArray(), oBias == null ? null : oBias.getArray())
-                .singletonOrThrow();
+        return o.apply(context);
     }
 
     /** Rotated and scaled queries, rotated keys and values, each (batch, heads, time, headDim). */
     private NDArray[] projectSeparately(NDArray x, RotaryEmbedding.Angles rope) {
         return new NDArray[] {
-            rope.apply(project(x, q, qBias, heads)).mul(scale),
-            rope.apply(project(x, k, kBias, kvHeads)),
-            project(x, v, vBias, kvHeads)
+            rope.apply(project(x, q, heads)).mul(scale), rope.apply(project(x, k, kvHeads)), project(x, v, kvHeads)
         };
     }
 
@@ -103,14 +100,22 @@ final class SelfAttention extends ParameterSlots {
     }
 
     FusedProjections fuseInto(ai.djl.ndarray.NDManager owner, SwiGluMlp mlp) {
-        return FusedProjections.of(
-                owner, new Parameter[] {q, k, v}, new Parameter[] {qBias, kBias, vBias}, mlp.gate(), mlp.up());
+        return FusedProjections.of(owner, new LinearProjection[] {q, k, v}, mlp.gate(), mlp.up());
+    }
+
+    LinearProjection projection(LinearModule module) {
+        return switch (module) {
+            case Q_PROJ -> q;
+            case K_PROJ -> k;
+            case V_PROJ -> v;
+            case O_PROJ -> o;
+            default -> throw new IllegalArgumentException(module.hfName() + " is not an attention projection");
+        };
     }
 
     /** (batch, time, hidden) to (batch, heads, time, headDim). */
-    private NDArray project(NDArray x, Parameter weight, Parameter bias, int headCount) {
-        NDArray projected = Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray())
-                .singletonOrThrow();
+    private NDArray project(NDArray x, LinearProjection projection, int headCount) {
+        NDArray projected = projection.apply(x);
         Shape shape = x.getShape();
         return projected.reshape(shape.get(0), shape.get(1), headCount, headDim).transpose(0, 2, 1, 3);
     }

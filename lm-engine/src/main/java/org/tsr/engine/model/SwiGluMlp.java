@@ -8,22 +8,22 @@ import ai.djl.nn.core.Linear;
 /** The Llama feed-forward block: down(silu(gate(x)) * up(x)). */
 final class SwiGluMlp extends SameShapeLeaf {
 
-    private final Parameter gate;
-    private final Parameter up;
-    private final Parameter down;
+    private final LinearProjection gate;
+    private final LinearProjection up;
+    private final LinearProjection down;
 
     SwiGluMlp(int hidden, int intermediate) {
-        gate = declare("gate_proj.weight", Parameter.Type.WEIGHT, intermediate, hidden);
-        up = declare("up_proj.weight", Parameter.Type.WEIGHT, intermediate, hidden);
-        down = declare("down_proj.weight", Parameter.Type.WEIGHT, hidden, intermediate);
+        gate = new LinearProjection(declare("gate_proj.weight", Parameter.Type.WEIGHT, intermediate, hidden), null);
+        up = new LinearProjection(declare("up_proj.weight", Parameter.Type.WEIGHT, intermediate, hidden), null);
+        down = new LinearProjection(declare("down_proj.weight", Parameter.Type.WEIGHT, hidden, intermediate), null);
     }
 
     @Override
     NDArray apply(NDArray x) {
-        NDArray g = Linear.linear(x, gate.getArray()).singletonOrThrow();
+        NDArray g = gate.apply(x);
         NDArray silu = g.mul(g.getNDArrayInternal().sigmoid());
-        NDArray u = Linear.linear(x, up.getArray()).singletonOrThrow();
-        return Linear.linear(silu.mul(u), down.getArray()).singletonOrThrow();
+        NDArray u = up.apply(x);
+        return down.apply(silu.mul(u));
     }
 
     /** The same computation with gate and up stacked into one weight. */
@@ -32,15 +32,23 @@ final class SwiGluMlp extends SameShapeLeaf {
         long width = gateUp.getShape().get(gateUp.getShape().dimension() - 1) / 2;
         NDArray g = gateUp.get(new NDIndex("..., 0:{}", width));
         NDArray u = gateUp.get(new NDIndex("..., {}:", width));
-        return Linear.linear(g.mul(g.getNDArrayInternal().sigmoid()).mul(u), down.getArray())
-                .singletonOrThrow();
+        return down.apply(g.mul(g.getNDArrayInternal().sigmoid()).mul(u));
     }
 
-    Parameter gate() {
+    LinearProjection gate() {
         return gate;
     }
 
-    Parameter up() {
+    LinearProjection up() {
         return up;
+    }
+
+    LinearProjection projection(LinearModule module) {
+        return switch (module) {
+            case GATE_PROJ -> gate;
+            case UP_PROJ -> up;
+            case DOWN_PROJ -> down;
+            default -> throw new IllegalArgumentException(module.hfName() + " is not an MLP projection");
+        };
     }
 }

@@ -82,6 +82,19 @@ public final class AdamW implements AutoCloseable {
         return parameter.shape().dimension() > 1;
     }
 
+    /** Starts over as a fresh optimizer: both moments zero and no steps taken, so bias correction restarts too. */
+    public void restart() {
+        // new arrays rather than scaling by zero: a moment that overflowed would stay NaN
+        List<NamedParameter> list = parameters.list();
+        for (int i = 0; i < list.size(); i++) {
+            firstMoments.get(i).close();
+            secondMoments.get(i).close();
+            firstMoments.set(i, stateManager.zeros(list.get(i).shape()));
+            secondMoments.set(i, stateManager.zeros(list.get(i).shape()));
+        }
+        steps = 0;
+    }
+
     public int steps() {
         return steps;
     }

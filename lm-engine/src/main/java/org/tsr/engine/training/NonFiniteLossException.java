@@ -1,6 +1,9 @@
 package org.tsr.engine.training;
 
-/** The loss or the gradient stayed non-finite for too many steps in a row; the weights are those before them. */
+/**
+ * The loss, the gradient or the updated parameters were not finite on too many steps in a row; the message names
+ * which, and the parameters are those of the last good snapshot.
+ */
 public class NonFiniteLossException extends RuntimeException {
 
     public NonFiniteLossException(String message) {

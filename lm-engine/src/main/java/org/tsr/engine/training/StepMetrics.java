@@ -8,8 +8,12 @@ import java.util.Map;
  * objectives without pairs.
  *
  * @param step optimizer steps done, this one included
- * @param skipped the step's loss or gradient was not finite and no update was made
+ * @param skipped the step's loss, gradient or updated parameters were not finite: its update was not kept, the
+ *     parameters were restored from the last good snapshot and AdamW started over
  * @param nonFiniteSteps steps skipped so far in the run
+ * @param nonFinite what was not finite on a skipped step: {@code loss}, {@code gradient} or {@code parameter NAME
+ *     after the update}; null otherwise
+ * @param restoredStep on a skipped step, the step whose parameters were restored (0: those the run started with)
  */
 public record StepMetrics(
         int step,
@@ -22,6 +26,8 @@ public record StepMetrics(
         double tokensPerSecond,
         boolean skipped,
         int nonFiniteSteps,
+        String nonFinite,
+        Integer restoredStep,
         Double rewardsChosen,
         Double rewardsRejected,
         Double rewardsMargins,
@@ -40,6 +46,10 @@ public record StepMetrics(
         map.put("tokens", tokens);
         map.put("tokens_per_second", tokensPerSecond);
         map.put("non_finite_steps", nonFiniteSteps);
+        if (skipped) {
+            map.put("non_finite", nonFinite);
+            map.put("restored_step", restoredStep);
+        }
         if (rewardsChosen != null) {
             map.put("rewards/chosen", rewardsChosen);
             map.put("rewards/rejected", rewardsRejected);

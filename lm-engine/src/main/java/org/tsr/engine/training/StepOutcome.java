@@ -5,6 +5,8 @@ final class StepOutcome {
 
     private final long startNanos;
     private boolean finite = true;
+    private String nonFinite;
+    private int restoredStep = -1;
     private double loss;
     private double gradNorm = Double.NaN;
     private long tokens;
@@ -20,7 +22,9 @@ final class StepOutcome {
     }
 
     void add(BatchLoss batch, float value, float weight) {
-        finite &= Float.isFinite(value);
+        if (!Float.isFinite(value)) {
+            notFinite("loss");
+        }
         loss += value * weight;
         tokens += batch.tokens();
         BatchLoss.PairStats stats = batch.pairs();
@@ -38,7 +42,31 @@ final class StepOutcome {
 
     void gradNorm(double norm) {
         gradNorm = norm;
-        finite &= Double.isFinite(norm);
+        if (!Double.isFinite(norm)) {
+            notFinite("gradient");
+        }
+    }
+
+    /** A parameter held a NaN or an infinity after the update. */
+    void parameterNotFinite(String name) {
+        notFinite("parameter " + name + " after the update");
+    }
+
+    /** The parameters were set back to those of {@code step}. */
+    void restored(int step) {
+        restoredStep = step;
+    }
+
+    private void notFinite(String what) {
+        if (finite) {
+            finite = false;
+            nonFinite = what;
+        }
+    }
+
+    /** What was not finite first: "loss", "gradient" or "parameter NAME after the update"; null if all was. */
+    String nonFinite() {
+        return nonFinite;
     }
 
     boolean finite() {
@@ -63,6 +91,8 @@ final class StepOutcome {
                 seconds > 0 ? tokens / seconds : 0,
                 !finite,
                 state.nonFiniteSteps(),
+                nonFinite,
+                restoredStep < 0 ? null : restoredStep,
                 withPairs ? chosenRewards / pairs : null,
                 withPairs ? rejectedRewards / pairs : null,
                 withPairs ? (chosenRewards - rejectedRewards) / pairs : null,

@@ -11,11 +11,21 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.LoraAdapters;
 
 /**
  * The training loop shared by SFT and DPO: shuffled batches by seed, gradient accumulation, global-norm
- * clipping, AdamW under a warm-up and decay schedule, a finite-loss guard, metrics per step and resumable
+ * clipping, AdamW under a warm-up and decay schedule, a stability guard, metrics per step and resumable
  * training checkpoints. The model's weights are updated in place.
+ *
+ * <p>The guard: a step whose loss or gradient is not finite, or that leaves a parameter non-finite, is rolled back
+ * to the last good snapshot of the trainable parameters (taken every {@link TrainingOptions#snapshotEvery()} good
+ * steps, before their update), AdamW starts over with fresh moments, and the step is counted; too many in a row
+ * fail the run.
+ *
+ * <p>With LoRA adapters on the model ({@link LoraOptions#attachTo}), only the adapters train: the optimizer, the
+ * clipping norm, the snapshots and the training checkpoints cover them alone, and their dropout is on for the
+ * training passes.
  */
 public final class Trainer<T> {
 
@@ -37,7 +47,8 @@ public final class Trainer<T> {
      * one (null: no checkpoints).
      *
      * @throws NonFiniteLossException when {@link TrainingOptions#maxConsecutiveNonFiniteSteps()} steps in a
-     *     row were not finite
+     *     row were not finite (the parameters are then those of the last good snapshot), or when a trainable
+     *     parameter is not finite to begin with
      */
     public TrainingResult train(List<T> examples, TrainingListener listener, Path checkpointDir) {
         if (examples.isEmpty()) {
@@ -59,29 +70,48 @@ public final class Trainer<T> {
             state = saved;
         }
         int resumedFrom = state.step();
-        TrainableParameters parameters = TrainableParameters.all(model.network());
+        TrainableParameters parameters = TrainableParameters.of(model.network());
         StepMetrics last = null;
-        try (AdamW optimizer = new AdamW(model.manager(), parameters, options)) {
+        try (AdamW optimizer = new AdamW(model.manager(), parameters, options);
+                ParameterSnapshot snapshot = new ParameterSnapshot(model.manager(), parameters)) {
             checkpoint.ifPresent(saved -> saved.restoreOptimizer(optimizer));
+            Optional<String> broken = parameters.firstNonFinite();
+            if (broken.isPresent()) {
+                throw new NonFiniteLossException("parameter " + broken.get() + " is not finite before the first step"
+                        + (checkpoint.isPresent() ? " (restored from the training checkpoint)" : "")
+                        + ": there are no good parameters to roll back to");
+            }
+            snapshot.take(state.step());
             while (state.step() < totalSteps) {
                 double learningRate = schedule.at(state.step());
                 StepOutcome outcome = runStep(examples, state.step(), parameters);
                 if (outcome.finite()) {
+                    // these parameters gave a finite loss and gradient: a step that goes wrong later rolls back here
+                    if (state.step() - snapshot.step() >= options.snapshotEvery()) {
+                        snapshot.take(state.step());
+                    }
                     double scale = options.maxGradNorm() > 0 && outcome.gradNorm() > options.maxGradNorm()
                             ? options.maxGradNorm() / (outcome.gradNorm() + 1e-6)
                             : 1.0;
                     optimizer.step(learningRate, scale);
-                    state = state.updated(optimizer.steps());
-                } else {
-                    state = state.skipped();
+                    parameters.firstNonFinite().ifPresent(outcome::parameterNotFinite);
                 }
                 parameters.zeroGradients();
+                if (outcome.finite()) {
+                    state = state.updated(optimizer.steps());
+                } else {
+                    snapshot.restore();
+                    optimizer.restart();
+                    outcome.restored(snapshot.step());
+                    state = state.rolledBack();
+                }
                 last = outcome.metrics(state, totalSteps, options.stepsPerEpoch(examples.size()), learningRate);
                 listener.onStep(last);
                 if (state.consecutiveNonFinite() >= options.maxConsecutiveNonFiniteSteps()) {
-                    throw new NonFiniteLossException("the loss or its gradient was not finite on "
+                    throw new NonFiniteLossException("the " + outcome.nonFinite() + " was not finite on "
                             + state.consecutiveNonFinite() + " steps in a row (up to step " + state.step()
-                            + "); the steps were skipped and the run stopped");
+                            + "); each time the parameters of step " + snapshot.step()
+                            + " were restored and AdamW started over; the run stopped with those parameters");
                 }
                 if (checkpointDir != null
                         && options.checkpointEvery() > 0
@@ -109,9 +139,15 @@ public final class Trainer<T> {
             }
             // each pass weighs in by its share of the step's examples, so the step's loss is their mean
             float weight = (float) batch.size() / (to - from);
+            // dropout draws depend on the seed, the step and the pass only, so a resumed run repeats them
+            long passSeed = (options.seed() * 1_000_003L + step) * 1_009L + start;
             COLLECTOR.lock();
             try (NDManager manager = model.manager().newSubManager();
-                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    GradientCollector collector = Engine.getInstance().newGradientCollector();
+                    LoraAdapters.Scope training = model.network()
+                            .lora()
+                            .map(adapters -> adapters.trainingPass(passSeed))
+                            .orElse(null)) {
                 BatchLoss loss = objective.forward(manager, batch);
                 float value = loss.loss().getFloat();
                 outcome.add(loss, value, weight);

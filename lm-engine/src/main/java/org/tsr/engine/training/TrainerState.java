@@ -4,8 +4,9 @@ package org.tsr.engine.training;
  * Where a run stands, as a training checkpoint records it. The example order of every epoch is a function of
  * the seed and the epoch, so the seed and the step are the whole random state.
  *
- * @param step optimizer steps done (skipped ones included)
- * @param optimizerSteps AdamW updates made, for its bias correction
+ * @param step optimizer steps done (non-finite ones included)
+ * @param optimizerSteps AdamW updates made since it last started, for its bias correction
+ * @param nonFiniteSteps steps whose loss, gradient or updated parameters were not finite, each rolled back
  * @param examples the size of the dataset, to refuse resuming a different one
  */
 public record TrainerState(
@@ -19,7 +20,8 @@ public record TrainerState(
         return new TrainerState(step + 1, optimizerSteps, nonFiniteSteps, 0, examples, seed);
     }
 
-    TrainerState skipped() {
-        return new TrainerState(step + 1, optimizerSteps, nonFiniteSteps + 1, consecutiveNonFinite + 1, examples, seed);
+    /** A non-finite step: the parameters were rolled back and AdamW started over. */
+    TrainerState rolledBack() {
+        return new TrainerState(step + 1, 0, nonFiniteSteps + 1, consecutiveNonFinite + 1, examples, seed);
     }
 }

@@ -11,15 +11,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.checkpoint.AdapterWeights;
 import org.tsr.engine.checkpoint.CheckpointException;
 import org.tsr.engine.checkpoint.HfWeights;
 import org.tsr.engine.checkpoint.SafetensorsReader;
+import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.model.NamedParameter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A resumable snapshot of a run in one folder: the model as a Hugging Face folder ({@code model/}), AdamW's
+ * A resumable snapshot of a run in one folder: the model as a Hugging Face folder ({@code model/}), or for a LoRA run
+ * only its adapters in PEFT's layout ({@code adapter/}; the frozen base is the run's starting model), AdamW's
  * moments ({@code optimizer.safetensors}) and the trainer's state ({@code trainer_state.json}). A checkpoint
  * is written beside the folder and swapped in whole, so an interrupted write leaves the previous one.
  */
@@ -28,6 +31,7 @@ public record TrainingCheckpoint(Path dir, TrainerState state) {
     private static final String STATE_FILE = "trainer_state.json";
     private static final String OPTIMIZER_FILE = "optimizer.safetensors";
     private static final String MODEL_DIR = "model";
+    private static final String ADAPTER_DIR = "adapter";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static void write(Path dir, LanguageModel model, AdamW optimizer, TrainerState state) {
@@ -36,8 +40,13 @@ public record TrainingCheckpoint(Path dir, TrainerState state) {
         try {
             deleteRecursively(partial);
             Files.createDirectories(partial);
-            // one weights file whatever the size, so a restore reads it without the shard index
-            model.save(partial.resolve(MODEL_DIR), Long.MAX_VALUE);
+            Optional<LoraAdapters> lora = model.network().lora();
+            if (lora.isPresent()) {
+                AdapterWeights.save(lora.get(), partial.resolve(ADAPTER_DIR));
+            } else {
+                // one weights file whatever the size, so a restore reads it without the shard index
+                model.save(partial.resolve(MODEL_DIR), Long.MAX_VALUE);
+            }
             optimizer.save(partial.resolve(OPTIMIZER_FILE));
             JSON.writeValue(partial.resolve(STATE_FILE).toFile(), state);
             deleteRecursively(previous);
@@ -68,8 +77,25 @@ public record TrainingCheckpoint(Path dir, TrainerState state) {
         return Optional.empty();
     }
 
-    /** Overwrites the model's weights in place with the checkpoint's. */
+    /**
+     * Overwrites the trained weights in place with the checkpoint's: the adapters of a model that has LoRA adapters,
+     * else every weight.
+     *
+     * @throws CheckpointException if the checkpoint is of the other kind of run, or its adapters differ in shape
+     */
     void restoreWeights(LanguageModel model) {
+        Optional<LoraAdapters> lora = model.network().lora();
+        boolean adapterRun = Files.isDirectory(dir.resolve(ADAPTER_DIR));
+        if (lora.isPresent() != adapterRun) {
+            throw new CheckpointException(
+                    dir,
+                    "the training checkpoint is of a " + (adapterRun ? "LoRA" : "full-parameter")
+                            + " run; this run trains " + (lora.isPresent() ? "LoRA adapters" : "every parameter"));
+        }
+        if (lora.isPresent()) {
+            AdapterWeights.load(lora.get(), dir.resolve(ADAPTER_DIR));
+            return;
+        }
         Path file = dir.resolve(MODEL_DIR).resolve(HfWeights.SINGLE_FILE);
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);

@@ -14,8 +14,11 @@ package org.tsr.engine.training;
  * @param batchSize examples (SFT) or pairs (DPO) per forward pass
  * @param gradientAccumulationSteps forward passes whose gradients make one optimizer step
  * @param seed decides the example order of every epoch, the only randomness of a run
- * @param maxConsecutiveNonFiniteSteps non-finite steps in a row that fail the run; each one is skipped
+ * @param maxConsecutiveNonFiniteSteps non-finite steps in a row that fail the run; each one restores the last good
+ *     parameters and restarts AdamW
  * @param checkpointEvery optimizer steps between training checkpoints; 0 writes none
+ * @param snapshotEvery optimizer steps between in-memory copies of the trainable parameters that a non-finite step
+ *     rolls back to; 1 copies on every good step
  */
 public record TrainingOptions(
         double learningRate,
@@ -32,7 +35,8 @@ public record TrainingOptions(
         int gradientAccumulationSteps,
         long seed,
         int maxConsecutiveNonFiniteSteps,
-        int checkpointEvery) {
+        int checkpointEvery,
+        int snapshotEvery) {
 
     public TrainingOptions {
         require(learningRate > 0 && learningRate <= 1, "learningRate", "must be in (0, 1], got " + learningRate);
@@ -58,12 +62,13 @@ public record TrainingOptions(
                 "maxConsecutiveNonFiniteSteps",
                 "must be >= 1, got " + maxConsecutiveNonFiniteSteps);
         require(checkpointEvery >= 0, "checkpointEvery", "must be >= 0, got " + checkpointEvery);
+        require(snapshotEvery >= 1, "snapshotEvery", "must be >= 1, got " + snapshotEvery);
     }
 
     /** AdamW at 1e-5 with 10% of a typical run's steps as warm-up left to the caller: constant after none. */
     public static TrainingOptions defaults() {
         return new TrainingOptions(
-                1e-5, 0, LearningRateSchedule.Kind.LINEAR, 0, 0.0, 0.9, 0.999, 1e-8, 1.0, 1, 16, 1, 42, 2, 0);
+                1e-5, 0, LearningRateSchedule.Kind.LINEAR, 0, 0.0, 0.9, 0.999, 1e-8, 1.0, 1, 16, 1, 42, 2, 0, 1);
     }
 
     public TrainingOptions withLearningRate(double peak, double min) {
@@ -82,7 +87,8 @@ public record TrainingOptions(
                 gradientAccumulationSteps,
                 seed,
                 maxConsecutiveNonFiniteSteps,
-                checkpointEvery);
+                checkpointEvery,
+                snapshotEvery);
     }
 
     public TrainingOptions withBatches(int epochs, int batchSize, int gradientAccumulationSteps) {
@@ -101,7 +107,8 @@ public record TrainingOptions(
                 gradientAccumulationSteps,
                 seed,
                 maxConsecutiveNonFiniteSteps,
-                checkpointEvery);
+                checkpointEvery,
+                snapshotEvery);
     }
 
     public TrainingOptions withSchedule(LearningRateSchedule.Kind schedule, int warmupSteps) {
@@ -120,7 +127,8 @@ public record TrainingOptions(
                 gradientAccumulationSteps,
                 seed,
                 maxConsecutiveNonFiniteSteps,
-                checkpointEvery);
+                checkpointEvery,
+                snapshotEvery);
     }
 
     public TrainingOptions withRegularisation(double weightDecay, double maxGradNorm) {
@@ -139,7 +147,8 @@ public record TrainingOptions(
                 gradientAccumulationSteps,
                 seed,
                 maxConsecutiveNonFiniteSteps,
-                checkpointEvery);
+                checkpointEvery,
+                snapshotEvery);
     }
 
     public TrainingOptions withSeed(long seed) {
@@ -158,7 +167,8 @@ public record TrainingOptions(
                 gradientAccumulationSteps,
                 seed,
                 maxConsecutiveNonFiniteSteps,
-                checkpointEvery);
+                checkpointEvery,
+                snapshotEvery);
     }
 
     public TrainingOptions withCheckpointEvery(int checkpointEvery) {
@@ -177,7 +187,48 @@ public record TrainingOptions(
                 gradientAccumulationSteps,
                 seed,
                 maxConsecutiveNonFiniteSteps,
-                checkpointEvery);
+                checkpointEvery,
+                snapshotEvery);
+    }
+
+    public TrainingOptions withSnapshotEvery(int snapshotEvery) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery,
+                snapshotEvery);
+    }
+
+    public TrainingOptions withMaxConsecutiveNonFiniteSteps(int maxConsecutiveNonFiniteSteps) {
+        return new TrainingOptions(
+                learningRate,
+                minLearningRate,
+                schedule,
+                warmupSteps,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                epochs,
+                batchSize,
+                gradientAccumulationSteps,
+                seed,
+                maxConsecutiveNonFiniteSteps,
+                checkpointEvery,
+                snapshotEvery);
     }
 
     /** Optimizer steps for {@code examples} examples: every epoch ends with a possibly smaller step. */

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
+import org.tsr.engine.generation.Generator;
+import org.tsr.engine.generation.SamplingParams;
+import org.tsr.engine.model.LinearModule;
+import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
 import org.tsr.engine.training.dpo.PreferenceExample;
@@ -41,6 +46,36 @@ class TrainerMemoryTest {
             assertThat(root.getManagedArrays()).hasSize(before);
             assertThat(model.manager().getManagedArrays())
                     .hasSize(model.network().namedParameters().size());
+        }
+    }
+
+    @Test
+    void loraTrainingDecodingAndSavingLeaveNoNativeArraysBehindButTheWeightsAndAdapters() {
+        try (LanguageModel model =
+                LanguageModel.load(TestModels.write(dir.resolve("m"), TestModels.qwen2(), 8), TestModels.options())) {
+            List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
+            LoraAdapters adapters = new LoraOptions(4, 8, 0.1, EnumSet.allOf(LinearModule.class)).attachTo(model, 1);
+            TrainingOptions options = TrainingOptions.defaults()
+                    .withLearningRate(1e-2, 1e-3)
+                    .withBatches(3, 2, 2)
+                    .withCheckpointEvery(2);
+            Trainer<PreferenceExample> trainer =
+                    new Trainer<>(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), options);
+            Generator generator = new Generator(model);
+            trainer.train(pairs, TrainingListener.NONE, dir.resolve("c1"));
+            generator.generate(List.of("sort: cba"), SamplingParams.greedy(8));
+            NDManager root = model.manager().getParentManager();
+            int before = root.getManagedArrays().size();
+
+            trainer.train(pairs, TrainingListener.NONE, dir.resolve("c2"));
+            generator.generate(List.of("sort: cba"), SamplingParams.greedy(8));
+            ReferenceLogProbs.compute(model, pairs, 8);
+            model.save(dir.resolve("merged"));
+
+            assertThat(root.getManagedArrays()).hasSize(before);
+            assertThat(model.manager().getManagedArrays())
+                    .hasSize(model.network().namedParameters().size()
+                            + adapters.parameters().size());
         }
     }
 }

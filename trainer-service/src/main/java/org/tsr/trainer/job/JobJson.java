@@ -1,5 +1,7 @@
 package org.tsr.trainer.job;
 
+import java.util.Objects;
+import java.util.stream.Collectors;
 import org.tsr.engine.training.InvalidTrainingOptionException;
 import org.tsr.store.training.TrainingKind;
 import tools.jackson.core.JacksonException;
@@ -56,10 +58,14 @@ public final class JobJson {
         try {
             return STRICT.readValue(json == null ? "{}" : json, type);
         } catch (UnrecognizedPropertyException e) {
+            // the path names nested settings too: hyperparameters.lora.rnk
+            String path = e.getPath().stream()
+                    .map(JacksonException.Reference::getPropertyName)
+                    .filter(Objects::nonNull)
+                    .collect(Collectors.joining("."));
+            String name = path.isEmpty() ? e.getPropertyName() : path;
             throw InvalidTrainingJobException.invalid(
-                    field + "." + e.getPropertyName(),
-                    field + " has no setting named '" + e.getPropertyName() + "'",
-                    e);
+                    field + "." + name, field + " has no setting named '" + name + "'", e);
         } catch (JacksonException e) {
             throw InvalidTrainingJobException.invalid(field, field + " cannot be read: " + e.getOriginalMessage(), e);
         }

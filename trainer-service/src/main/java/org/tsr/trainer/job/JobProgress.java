@@ -55,7 +55,9 @@ class JobProgress {
                     lastWrite = now;
                     String line = "step " + metrics.step() + "/" + metrics.totalSteps()
                             + (metrics.skipped()
-                                    ? " skipped: non-finite loss or gradient"
+                                    ? " not finite (" + metrics.nonFinite()
+                                            + "): rolled back to the parameters of step " + metrics.restoredStep()
+                                            + ", optimizer restarted"
                                     : " loss " + String.format("%.5f", metrics.loss()));
                     update(jobId, job -> {
                         job.progress(metrics.step(), JobJson.write(metrics.asMap()));

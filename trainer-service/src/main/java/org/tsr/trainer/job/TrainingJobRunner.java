@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.LinearModule;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.training.ExampleEncoder;
 import org.tsr.engine.training.InvalidTrainingOptionException;
@@ -40,7 +41,7 @@ import org.tsr.trainer.storage.CheckpointStorage;
 
 /**
  * Runs one training job on the embedded engine: loads the job's generations and data, computes and stores the
- * reference log-probabilities a DPO dataset still lacks, trains (resuming from the job's training checkpoint if an
+ * reference log-probabilities a DPO dataset still lacks, attaches LoRA adapters when the job asks for them, trains (resuming from the job's training checkpoint if an
  * earlier attempt left one), and publishes the model. Registering it is a separate step, {@link #register}, that
  * runs in the transaction completing the work unit.
  */
@@ -108,6 +109,7 @@ public class TrainingJobRunner {
         if (kind == TrainingKind.SFT) {
             List<TrainingData.TextExample> texts = data.examples(spec);
             try (LanguageModel model = LanguageModel.load(baseDir, properties.engineOptions())) {
+                attachLora(model, settings, kind);
                 ExampleEncoder encoder = encoder(model, settings);
                 List<PromptResponse> examples = texts.stream()
                         .map(text -> encoder.encode(text.prompt(), text.response()))
@@ -136,6 +138,9 @@ public class TrainingJobRunner {
             if (policy == null) {
                 policy = LanguageModel.load(baseDir, properties.engineOptions());
             }
+            // after the reference is scored: the reference of a LoRA run is the base (scoring also switches adapters
+            // off)
+            attachLora(policy, settings, kind);
             List<PreferenceExample> examples = encodePairs(policy, texts, settings);
             List<PreferenceExample> withReference = new ArrayList<>(examples.size());
             for (int i = 0; i < examples.size(); i++) {
@@ -169,7 +174,14 @@ public class TrainingJobRunner {
         progress.start(
                 job.getId(),
                 totalSteps,
-                job.getKind() + " on " + examples.size() + " examples, " + totalSteps + " steps");
+                job.getKind() + " on " + examples.size() + " examples, " + totalSteps + " steps"
+                        + model.network()
+                                .lora()
+                                .map(lora -> ", LoRA rank " + lora.rank() + " on "
+                                        + lora.targetModules().stream()
+                                                .map(LinearModule::hfName)
+                                                .toList())
+                                .orElse(""));
         TrainingResult result =
                 new Trainer<>(model, objective, options).train(examples, listener, work.resolve("checkpoint"));
         Path modelDir = work.resolve("model");
@@ -213,6 +225,12 @@ public class TrainingJobRunner {
                 }
             });
         }
+    }
+
+    /** Fresh adapters (A by the run's seed, B zero); a training checkpoint of the job overwrites them. */
+    private static void attachLora(LanguageModel model, TrainingSettings settings, TrainingKind kind) {
+        settings.loraOptions()
+                .ifPresent(lora -> lora.attachTo(model, settings.options(kind).seed()));
     }
 
     private ExampleEncoder encoder(LanguageModel model, TrainingSettings settings) {

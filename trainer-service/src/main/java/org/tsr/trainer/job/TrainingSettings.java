@@ -1,8 +1,12 @@
 package org.tsr.trainer.job;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.tsr.engine.model.LinearModule;
 import org.tsr.engine.training.InvalidTrainingOptionException;
 import org.tsr.engine.training.LearningRateSchedule;
+import org.tsr.engine.training.LoraOptions;
 import org.tsr.engine.training.TrainingOptions;
 import org.tsr.engine.training.dpo.DpoLossType;
 import org.tsr.engine.training.dpo.DpoOptions;
@@ -11,7 +15,8 @@ import org.tsr.store.training.TrainingKind;
 /**
  * A job's hyperparameters as its JSON names them; anything left out takes the default of the job's kind. DPO
  * defaults are the SR paper's (beta 0.1, learning rate 1e-6 decaying linearly to 1e-7, 16 pairs per step); SFT
- * defaults suit the built-in tiny models (1e-4 with a cosine decay to 1e-5, 16 examples per step, 3 epochs).
+ * defaults suit the built-in tiny models (1e-4 with a cosine decay to 1e-5, 16 examples per step, 3 epochs). With
+ * {@code lora} set, either kind trains LoRA adapters on the frozen base and saves the model with them merged.
  *
  * @param chat format prompts through the model's chat template, as the generator samples with {@code chat: true}
  * @param maxLength tokens per row at most; the model's context when left out
@@ -29,13 +34,37 @@ public record TrainingSettings(
         Long seed,
         Integer checkpointEvery,
         Integer maxConsecutiveNonFiniteSteps,
+        Integer snapshotEvery,
         Double beta,
         String lossType,
         Double labelSmoothing,
         Double rpoAlpha,
         Boolean lengthNormalized,
         Boolean chat,
-        Integer maxLength) {
+        Integer maxLength,
+        Lora lora) {
+
+    /**
+     * Train LoRA adapters instead of every weight; a field left out takes PEFT's usual value (rank 8, alpha 16,
+     * dropout 0.05, q_proj and v_proj).
+     *
+     * @param targetModules Hugging Face module names: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj
+     */
+    public record Lora(Integer rank, Double alpha, Double dropout, List<String> targetModules) {
+
+        LoraOptions options() {
+            LoraOptions defaults = LoraOptions.defaults();
+            return LoraOptions.of(
+                    or(rank, defaults.rank()),
+                    or(alpha, defaults.alpha()),
+                    or(dropout, defaults.dropout()),
+                    targetModules == null
+                            ? defaults.targetModules().stream()
+                                    .map(LinearModule::hfName)
+                                    .toList()
+                            : targetModules);
+        }
+    }
 
     public TrainingOptions options(TrainingKind kind) {
         boolean dpo = kind == TrainingKind.DPO;
@@ -54,7 +83,8 @@ public record TrainingSettings(
                 or(gradientAccumulationSteps, 1),
                 or(seed, 42L),
                 or(maxConsecutiveNonFiniteSteps, 2),
-                or(checkpointEvery, 50));
+                or(checkpointEvery, 50),
+                or(snapshotEvery, 1));
     }
 
     public DpoOptions dpoOptions() {
@@ -64,6 +94,11 @@ public record TrainingSettings(
                 or(labelSmoothing, 0.0),
                 or(rpoAlpha, 0.0),
                 or(lengthNormalized, false));
+    }
+
+    /** The LoRA adapters to train, or empty for full-parameter training. */
+    public Optional<LoraOptions> loraOptions() {
+        return lora == null ? Optional.empty() : Optional.of(lora.options());
     }
 
     public boolean chatFormat() {
@@ -76,6 +111,7 @@ public record TrainingSettings(
         if (kind == TrainingKind.DPO) {
             dpoOptions();
         }
+        loraOptions();
         if (maxLength != null && maxLength < 2) {
             throw new InvalidTrainingOptionException("maxLength", "maxLength must be >= 2, got " + maxLength);
         }

@@ -90,6 +90,54 @@ class TrainingsControllerTest {
     }
 
     @Test
+    void snapshotEveryBelowOneIsABadRequestNamingIt() throws Exception {
+        assertProblem(post(dpo(sr.m0().getId(), "SR", "{\"snapshotEvery\": 0}")), 400, "hyperparameters.snapshotEvery");
+    }
+
+    @Test
+    void aLoraJobIsQueuedWithItsAdapters() throws Exception {
+        HttpResponse<String> created = post(
+                dpo(
+                        sr.m0().getId(),
+                        "SR",
+                        "{\"lora\": {\"rank\": 8, \"alpha\": 16, \"dropout\": 0.05, \"targetModules\": [\"q_proj\", \"v_proj\"]}}"));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        assertThat(json.readTree(created.body()).get("status").asString()).isEqualTo("PENDING");
+    }
+
+    @Test
+    void loraValuesOutOfRangeAreBadRequestsNamingTheField() throws Exception {
+        assertProblem(post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"rank\": 0}}")), 400, "hyperparameters.lora.rank");
+        assertProblem(
+                post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"alpha\": 0}}")), 400, "hyperparameters.lora.alpha");
+        assertProblem(
+                post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"dropout\": 1.0}}")),
+                400,
+                "hyperparameters.lora.dropout");
+        assertProblem(
+                post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"dropout\": -0.1}}")),
+                400,
+                "hyperparameters.lora.dropout");
+        assertProblem(
+                post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"targetModules\": []}}")),
+                400,
+                "hyperparameters.lora.targetModules");
+        assertProblem(post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"rnk\": 8}}")), 400, "hyperparameters.lora.rnk");
+    }
+
+    @Test
+    void anUnknownLoraModuleIsABadRequestListingTheKnownOnes() throws Exception {
+        HttpResponse<String> response =
+                post(dpo(sr.m0().getId(), "SR", "{\"lora\": {\"targetModules\": [\"q_proj\", \"qkv_proj\"]}}"));
+
+        assertProblem(response, 400, "hyperparameters.lora.targetModules");
+        assertThat(json.readTree(response.body()).get("detail").asString())
+                .contains("unknown module 'qkv_proj'")
+                .contains("gate_proj");
+    }
+
+    @Test
     void unknownGenerationIsNotFoundNamingTheField() throws Exception {
         assertProblem(post(dpo(987_654_321L, "SR", "{}")), 404, "baseGenerationId");
     }

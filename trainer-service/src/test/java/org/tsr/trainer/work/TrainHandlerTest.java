@@ -2,6 +2,7 @@ package org.tsr.trainer.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.training.Trainer;
 import org.tsr.engine.training.TrainingListener;
 import org.tsr.engine.training.dpo.DpoObjective;
@@ -150,6 +152,44 @@ class TrainHandlerTest {
     }
 
     @Test
+    void aLoraDpoUnitTrainsAdaptersOnTheFrozenBaseAndRegistersTheModelWithThemMerged() throws Exception {
+        TrainingScenario.SrIteration sr = scenario.srIteration();
+        String dataset = "{\"iterationId\": %d, \"dataset\": \"SR\"}"
+                .formatted(sr.iteration().getId());
+        String lora = """
+                {"learningRate": 0.01, "epochs": 2, "batchSize": 2, "maxLength": 96, "checkpointEvery": 1,
+                 "lora": {"rank": 4, "alpha": 8, "targetModules": ["q_proj", "v_proj", "down_proj"]}}
+                """;
+        TrainingJob job = jobs.save(TrainingJob.dpo(sr.m0().getId(), sr.m0().getId(), dataset, lora)
+                .forIteration(sr.run().getId(), sr.iteration().getId()));
+        enqueue(job);
+
+        drain();
+
+        TrainingJob done = jobs.findById(job.getId()).orElseThrow();
+        assertThat(done.getStatus()).as(done.getError()).isEqualTo(TrainingStatus.SUCCEEDED);
+        assertThat(json.readTree(done.getMetrics()).get("rewards/margins").asDouble())
+                .isGreaterThan(0);
+        assertThat(done.getLogTail()).contains("LoRA rank 4 on [q_proj, v_proj, down_proj]");
+        ModelGeneration output =
+                generations.findById(done.getOutputGenerationId()).orElseThrow();
+        Path folder = Path.of(URI.create(output.getCheckpointUri()));
+        try (LanguageModel trained = LanguageModel.load(folder, EngineOptions.cpu(1));
+                LanguageModel m0 = LanguageModel.load(TinyModelFixture.folder(), EngineOptions.cpu(1))) {
+            // a plain model: the adapted projections merged, everything else the base's
+            assertThat(trained.network().lora()).isEmpty();
+            assertThat(weight(trained, "model.embed_tokens.weight"))
+                    .containsExactly(weight(m0, "model.embed_tokens.weight"));
+            assertThat(weight(trained, "model.layers.0.self_attn.k_proj.weight"))
+                    .containsExactly(weight(m0, "model.layers.0.self_attn.k_proj.weight"));
+            assertThat(java.util.Arrays.equals(
+                            weight(trained, "model.layers.0.self_attn.v_proj.weight"),
+                            weight(m0, "model.layers.0.self_attn.v_proj.weight")))
+                    .isFalse();
+        }
+    }
+
+    @Test
     void aJobClaimedAgainResumesFromTheTrainingCheckpointItsKilledAttemptLeft() throws Exception {
         TrainingScenario.SrIteration sr = scenario.srIteration();
         TrainingJob job = dpoJob(sr);
@@ -229,6 +269,41 @@ class TrainHandlerTest {
     }
 
     @Test
+    void aBaseWithANonFiniteWeightFailsTheJobNamingItAndRegistersNothing() throws Exception {
+        Path folder = Files.createTempDirectory("nan-weight");
+        try (LanguageModel model = LanguageModel.load(TinyModelFixture.folder(), EngineOptions.cpu(1));
+                InferenceMode noGradients = InferenceMode.enter()) {
+            NDArray norm = model.network().namedParameters().stream()
+                    .filter(parameter -> parameter.name().equals("model.norm.weight"))
+                    .findFirst()
+                    .orElseThrow()
+                    .parameter()
+                    .getArray();
+            float[] values = norm.toFloatArray();
+            values[0] = Float.NaN;
+            norm.set(values);
+            model.save(folder);
+        }
+        ModelGeneration corrupt = generations.save(ModelGeneration.imported(
+                "corrupt", GenerationKind.SFT, folder.toUri().toString(), CheckpointFormat.HF_SAFETENSORS));
+        PromptSet set = scenario.sftPrompts();
+        TrainingJob job = jobs.save(TrainingJob.sft(
+                corrupt.getId(), "{\"promptSetId\": " + set.getId() + "}", "{\"epochs\": 1, \"batchSize\": 2}"));
+        long generationsBefore = generations.count();
+        long unit = enqueue(job);
+
+        drain();
+
+        assertThat(queue.find(unit).orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
+        TrainingJob failed = jobs.findById(job.getId()).orElseThrow();
+        assertThat(failed.getStatus()).isEqualTo(TrainingStatus.FAILED);
+        assertThat(failed.getError())
+                .contains("NonFiniteLossException")
+                .contains("parameter model.norm.weight is not finite before the first step");
+        assertThat(generations.count()).isEqualTo(generationsBefore);
+    }
+
+    @Test
     void unknownSettingsFailTheJobNamingTheSetting() {
         ModelGeneration base = scenario.m0();
         PromptSet set = scenario.sftPrompts();
@@ -240,6 +315,16 @@ class TrainHandlerTest {
 
         assertThat(queue.find(unit).orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
         assertThat(jobs.findById(job.getId()).orElseThrow().getError()).contains("learningRte");
+    }
+
+    private static float[] weight(LanguageModel model, String name) {
+        return model.network().namedParameters().stream()
+                .filter(parameter -> parameter.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .parameter()
+                .getArray()
+                .toFloatArray();
     }
 
     private static float[] embedding(LanguageModel model) {

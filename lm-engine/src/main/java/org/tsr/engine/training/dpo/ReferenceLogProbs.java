@@ -3,6 +3,7 @@ package org.tsr.engine.training.dpo;
 import java.util.ArrayList;
 import java.util.List;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.scoring.ResponseScore;
 import org.tsr.engine.scoring.SequenceScorer;
@@ -15,8 +16,20 @@ public final class ReferenceLogProbs {
 
     private ReferenceLogProbs() {}
 
-    /** The pairs with their summed reference log-probabilities, in the same order. */
+    /**
+     * The pairs with their summed reference log-probabilities, in the same order. A model with LoRA adapters scores
+     * as its base, the adapters off: the reference of a LoRA run is the model it started from, whatever the adapters
+     * have learnt (also when a resumed run brings them back from a checkpoint).
+     */
     public static List<PreferenceExample> compute(
+            LanguageModel reference, List<PreferenceExample> pairs, int pairsPerBatch) {
+        try (LoraAdapters.Scope adaptersOff =
+                reference.network().lora().map(LoraAdapters::disabled).orElse(null)) {
+            return score(reference, pairs, pairsPerBatch);
+        }
+    }
+
+    private static List<PreferenceExample> score(
             LanguageModel reference, List<PreferenceExample> pairs, int pairsPerBatch) {
         SequenceScorer scorer = new SequenceScorer(reference);
         List<PreferenceExample> scored = new ArrayList<>(pairs.size());
