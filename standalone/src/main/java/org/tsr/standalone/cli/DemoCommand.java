@@ -36,6 +36,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "Methods to compare: SR, TSR or both (default: ${DEFAULT-VALUE}).")
     List<DemoSettings.Method> methods;
 
+    @Option(
+            names = "--judges",
+            split = ",",
+            defaultValue = "self",
+            description = "Who judges, one run per method and judge: self (the policy judges its own samples, the"
+                    + " papers' setting), frozen (M0 judges every iteration) or oracle (the suite's oracle, a"
+                    + " control) (default: ${DEFAULT-VALUE}).")
+    List<String> judges;
+
     @Option(names = "--sr-iterations", defaultValue = "4", description = "SR iterations (default: ${DEFAULT-VALUE}).")
     int srIterations;
 
@@ -111,6 +120,14 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError("--model must be tiny or small, got '" + model + "'");
         }
         require(!methods.isEmpty(), "--methods needs SR, TSR or both");
+        List<DemoSettings.Judge> judgeRoles = new java.util.ArrayList<>();
+        for (String judge : judges) {
+            try {
+                judgeRoles.add(DemoSettings.Judge.valueOf(judge.strip().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--judges takes self, frozen and oracle, got '" + judge + "'");
+            }
+        }
         require(srIterations >= 1 && srIterations <= 20, "--sr-iterations must be between 1 and 20");
         require(tsrIterations >= 1 && tsrIterations <= 20, "--tsr-iterations must be between 1 and 20");
         require(seeds >= 1 && seeds <= 10, "--seeds must be between 1 and 10");
@@ -121,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
             return new DemoSettings(
                     out,
                     List.copyOf(methods),
+                    List.copyOf(judgeRoles),
                     1,
                     1,
                     seeds,
@@ -140,6 +158,7 @@ final class DemoCommand implements Callable<Integer> {
         return new DemoSettings(
                 out,
                 List.copyOf(methods),
+                List.copyOf(judgeRoles),
                 srIterations,
                 tsrIterations,
                 seeds,

@@ -123,22 +123,25 @@ final class DemoExperiment {
         long m0 = bootstrap(api, baseId, promptSet, seed);
         double sftSeconds = Duration.between(sftStart, Instant.now()).toMillis() / 1000.0;
 
-        Map<DemoSettings.Method, Long> runs = new EnumMap<>(DemoSettings.Method.class);
-        for (DemoSettings.Method method : settings.methods()) {
-            runs.put(
-                    method,
-                    api.post("/api/v1/runs", runRequest(method, m0, promptSet, seed, stamp))
-                            .get("id")
-                            .asLong());
+        Map<String, Long> runs = new LinkedHashMap<>();
+        for (DemoSettings.Judge judge : settings.judges()) {
+            for (DemoSettings.Method method : settings.methods()) {
+                runs.put(
+                        judge.label(method),
+                        api.post("/api/v1/runs", runRequest(method, judge, m0, promptSet, seed, stamp))
+                                .get("id")
+                                .asLong());
+            }
         }
         follow(api, runs);
 
         Map<String, JsonNode> reports = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        for (Map.Entry<DemoSettings.Method, Long> run : runs.entrySet()) {
+        for (Map.Entry<String, Long> run : runs.entrySet()) {
             JsonNode report = api.get("/api/v1/runs/" + run.getValue() + "/report");
-            reports.put(run.getKey().name(), report);
-            write(folder.resolve("reports").resolve(run.getKey() + "-seed-" + seed + ".json"), report.toPrettyString());
+            reports.put(run.getKey(), report);
+            String file = run.getKey().replace(", ", "-").replace(' ', '-') + "-seed-" + seed + ".json";
+            write(folder.resolve("reports").resolve(file), report.toPrettyString());
             if (!report.get("status").asString().equals("SUCCEEDED")) {
                 failures.add(run.getKey() + " (seed " + seed + ") "
                         + report.get("status").asString() + ": "
@@ -197,9 +200,9 @@ final class DemoExperiment {
     }
 
     private Map<String, Object> runRequest(
-            DemoSettings.Method method, long m0, long promptSet, long seed, String stamp) {
+            DemoSettings.Method method, DemoSettings.Judge judge, long m0, long promptSet, long seed, String stamp) {
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("name", method + " seed " + seed + " " + stamp);
+        request.put("name", judge.label(method) + " seed " + seed + " " + stamp);
         request.put("method", method.name());
         request.put("initialGenerationId", m0);
         request.put("promptSetId", promptSet);
@@ -207,7 +210,17 @@ final class DemoExperiment {
         request.put("samplesPerPrompt", settings.samples());
         request.put("judgeSamples", settings.judgeSamples());
         request.put("sampling", Map.of("temperature", 1.0, "topP", 1.0, "maxTokens", 12, "seed", seed));
-        request.put("judge", Map.of("temperature", 1.0, "maxTokens", 32, "template", JudgeFormat.TEMPLATE));
+        Map<String, Object> judging =
+                new LinkedHashMap<>(Map.of("temperature", 1.0, "maxTokens", 32, "template", JudgeFormat.TEMPLATE));
+        switch (judge) {
+            case SELF -> judging.put("role", "SELF");
+            case FROZEN -> {
+                judging.put("role", "FIXED");
+                judging.put("generationId", m0);
+            }
+            case ORACLE -> judging.put("role", "ORACLE");
+        }
+        request.put("judge", judging);
         // DPO with an NLL term on the chosen response (RPO), stable where plain DPO at this rate is not
         request.put(
                 "dpo",
@@ -217,12 +230,12 @@ final class DemoExperiment {
     }
 
     /** Shows every run's progress until all have ended. */
-    private void follow(GatewayClient api, Map<DemoSettings.Method, Long> runs) {
+    private void follow(GatewayClient api, Map<String, Long> runs) {
         Instant start = Instant.now();
         while (true) {
             List<RunProgress> states = new ArrayList<>();
-            for (long id : runs.values()) {
-                states.add(RunProgress.of(api.get("/api/v1/runs/" + id)));
+            for (Map.Entry<String, Long> run : runs.entrySet()) {
+                states.add(RunProgress.of(run.getKey(), api.get("/api/v1/runs/" + run.getValue())));
             }
             double fraction =
                     states.stream().mapToDouble(RunProgress::fraction).average().orElse(0);
@@ -230,7 +243,7 @@ final class DemoExperiment {
             StringBuilder content = new StringBuilder();
             for (RunProgress state : states) {
                 lines.add("  " + state.line());
-                content.append(state.method()).append(state.iteration()).append(state.phase());
+                content.append(state.label()).append(state.iteration()).append(state.phase());
             }
             Duration elapsed = Duration.between(start, Instant.now());
             String remaining = fraction < 0.02
@@ -270,7 +283,8 @@ final class DemoExperiment {
     }
 
     private String describe() {
-        return "methods " + settings.methods() + ", SR " + settings.srIterations() + " iterations, TSR "
+        return "methods " + settings.methods() + ", judges " + settings.judges() + ", SR " + settings.srIterations()
+                + " iterations, TSR "
                 + settings.tsrIterations() + " iterations, " + settings.seeds() + " seed(s) from "
                 + settings.firstSeed()
                 + ", model " + settings.model().name().toLowerCase() + ", K " + settings.samples() + ", "

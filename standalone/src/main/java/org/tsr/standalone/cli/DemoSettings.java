@@ -7,6 +7,7 @@ import java.util.List;
  * What {@code tsr demo} runs.
  *
  * @param methods the methods to compare, each from the same M0 and prompts
+ * @param judges who judges in each method's run: one run per method and judge
  * @param seeds how many seeds, from {@code firstSeed} on; each seed has its own suite, base model and M0
  * @param promptsPerFamily iteration prompts per task family in each chunk
  * @param evalPerFamily held-out prompts per family
@@ -20,6 +21,7 @@ import java.util.List;
 record DemoSettings(
         Path out,
         List<Method> methods,
+        List<Judge> judges,
         int srIterations,
         int tsrIterations,
         int seeds,
@@ -39,6 +41,18 @@ record DemoSettings(
     enum Method {
         SR,
         TSR
+    }
+
+    /** Who judges a run's responses: the policy itself, M0 kept frozen, or the suite's oracle (a control). */
+    enum Judge {
+        SELF,
+        FROZEN,
+        ORACLE;
+
+        /** How a run is named in the report: "SR" for the self-judge, "SR, oracle judge" otherwise. */
+        String label(Method method) {
+            return this == SELF ? method.name() : method.name() + ", " + name().toLowerCase() + " judge";
+        }
     }
 
     int iterations(Method method) {

@@ -5,6 +5,7 @@ import tools.jackson.databind.JsonNode;
 
 /** How far a run got, read from the gateway's view of it: its phases done out of all it will pass through. */
 record RunProgress(
+        String label,
         String method,
         String status,
         int iteration,
@@ -26,14 +27,14 @@ record RunProgress(
             "TRAINING",
             "EVALUATING");
 
-    static RunProgress of(JsonNode run) {
+    static RunProgress of(String label, JsonNode run) {
         String method = run.get("method").asString();
         List<String> phases = method.equals("SR") ? SR : TSR;
         int iterations = run.get("settings").get("iterations").asInt();
         JsonNode all = run.get("iterations");
         String status = run.get("status").asString();
         if (all.isEmpty()) {
-            return new RunProgress(method, status, 0, iterations, "PENDING", 0, 0, 0);
+            return new RunProgress(label, method, status, 0, iterations, "PENDING", 0, 0, 0);
         }
         JsonNode current = all.get(all.size() - 1);
         String phase = current.get("phase").asString();
@@ -44,7 +45,7 @@ record RunProgress(
         double fraction = status.equals("SUCCEEDED")
                 ? 1
                 : ((all.size() - 1) * phases.size() + phaseIndex + within) / (iterations * phases.size());
-        return new RunProgress(method, status, all.size(), iterations, phase, done, total, fraction);
+        return new RunProgress(label, method, status, all.size(), iterations, phase, done, total, fraction);
     }
 
     boolean finished() {
@@ -55,6 +56,6 @@ record RunProgress(
         String where = finished()
                 ? status
                 : String.format("iteration %d/%d  %-17s %3d/%-3d units", iteration, iterations, phase, done, total);
-        return String.format("%-4s %-46s %s %3.0f%%", method, where, ProgressView.bar(fraction, 24), fraction * 100);
+        return String.format("%-20s %-46s %s %3.0f%%", label, where, ProgressView.bar(fraction, 24), fraction * 100);
     }
 }

@@ -132,7 +132,7 @@ public final class ExperimentReport {
                 for (JsonNode iteration : report.get("iterations")) {
                     if (iteration.get("status").asString().equals("SUCCEEDED")
                             || iteration.get("status").asString().equals("DONE")) {
-                        iterations.add(IterationFigures.of(method, iteration));
+                        iterations.add(IterationFigures.of(report.get("method").asString(), iteration));
                     }
                 }
                 byMethod.computeIfAbsent(method, m -> new ArrayList<>()).add(iterations);
@@ -176,7 +176,7 @@ public final class ExperimentReport {
     private static String table(Map<String, List<List<IterationFigures>>> byMethod, List<JsonNode> initial) {
         StringBuilder table = new StringBuilder();
         table.append(String.format(
-                "%-6s %4s %4s %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
+                "%-20s %4s %4s %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
                 "method",
                 "iter",
                 "DPO",
@@ -190,7 +190,7 @@ public final class ExperimentReport {
                 "judge agr.",
                 "chosen ok"));
         table.append(String.format(
-                "%-6s %4s %4d %-13s %-11s %-11s%n",
+                "%-20s %4s %4d %-13s %-11s %-11s%n",
                 "M0",
                 "-",
                 0,
@@ -217,7 +217,7 @@ public final class ExperimentReport {
                         .orElseThrow()
                         .get(index);
                 table.append(String.format(
-                        "%-6s %4d %4d %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
+                        "%-20s %4d %4d %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
                         method,
                         first.iteration(),
                         first.dpoModels(),
@@ -236,15 +236,29 @@ public final class ExperimentReport {
         return table.toString();
     }
 
-    /** Compares the last iteration of SR and TSR, plainly, from the numbers. */
+    /** Compares the last iteration of SR and TSR, per judge, plainly, from the numbers. */
     static String verdict(Map<String, List<List<IterationFigures>>> byMethod) {
-        Interval sr = last(byMethod.get("SR"), IterationFigures::winRate);
-        Interval tsr = last(byMethod.get("TSR"), IterationFigures::winRate);
-        if (sr == null || tsr == null || !sr.present() || !tsr.present()) {
-            return "No comparison: the experiment did not finish both an SR and a TSR run with evaluations.";
+        StringBuilder verdict = new StringBuilder(
+                byMethod.containsKey("SR") || byMethod.containsKey("TSR") ? verdict(byMethod, "SR", "TSR") : "");
+        for (String judge : List.of("frozen", "oracle")) {
+            String sr = "SR, " + judge + " judge";
+            String tsr = "TSR, " + judge + " judge";
+            if (byMethod.containsKey(sr) && byMethod.containsKey(tsr)) {
+                verdict.append("\n\nWith the ").append(judge).append(" judge: ").append(verdict(byMethod, sr, tsr));
+            }
         }
-        int srModels = lastFigures(byMethod.get("SR")).dpoModels();
-        int tsrModels = lastFigures(byMethod.get("TSR")).dpoModels();
+        return verdict.toString();
+    }
+
+    private static String verdict(Map<String, List<List<IterationFigures>>> byMethod, String srLabel, String tsrLabel) {
+        Interval sr = last(byMethod.get(srLabel), IterationFigures::winRate);
+        Interval tsr = last(byMethod.get(tsrLabel), IterationFigures::winRate);
+        if (sr == null || tsr == null || !sr.present() || !tsr.present()) {
+            return "No comparison: the experiment did not finish both an " + srLabel + " and a " + tsrLabel
+                    + " run with evaluations.";
+        }
+        int srModels = lastFigures(byMethod.get(srLabel)).dpoModels();
+        int tsrModels = lastFigures(byMethod.get(tsrLabel)).dpoModels();
         String compute = srModels == tsrModels
                 ? "at equal compute (" + srModels + " DPO models each)"
                 : "at unequal compute (SR " + srModels + " DPO models, TSR " + tsrModels + ")";
@@ -265,10 +279,10 @@ public final class ExperimentReport {
         } else if (tsr.n() == 1) {
             verdict.append(" With one seed there is no interval; run with --seeds 3 or more to judge the noise.");
         }
-        Interval srGapFirst = first(byMethod.get("SR"), IterationFigures::scoreGap);
-        Interval srGapLast = last(byMethod.get("SR"), IterationFigures::scoreGap);
-        Interval tsrGapFirst = first(byMethod.get("TSR"), IterationFigures::scoreGap);
-        Interval tsrGapLast = last(byMethod.get("TSR"), IterationFigures::scoreGap);
+        Interval srGapFirst = first(byMethod.get(srLabel), IterationFigures::scoreGap);
+        Interval srGapLast = last(byMethod.get(srLabel), IterationFigures::scoreGap);
+        Interval tsrGapFirst = first(byMethod.get(tsrLabel), IterationFigures::scoreGap);
+        Interval tsrGapLast = last(byMethod.get(tsrLabel), IterationFigures::scoreGap);
         verdict.append(" The chosen-rejected judge-score gap of the trained pairs went from ")
                 .append(srGapFirst.format("%.2f"))
                 .append(" to ")
@@ -278,9 +292,9 @@ public final class ExperimentReport {
                 .append(" to ")
                 .append(tsrGapLast.format("%.2f"))
                 .append(" in TSR.");
-        Interval agreement = first(byMethod.get("SR"), IterationFigures::judgeAgreement);
+        Interval agreement = first(byMethod.get(srLabel), IterationFigures::judgeAgreement);
         if (agreement.present()) {
-            verdict.append(" M0 as a judge ordered ")
+            verdict.append(srLabel.equals("SR") ? " M0 as a judge ordered " : " The first iteration's judge ordered ")
                     .append(String.format("%.0f%%", agreement.mean() * 100))
                     .append(" of its own sample pairs the way the oracle does; self-rewarding can only help as far"
                             + " as its judge is right.");

@@ -25,6 +25,8 @@ class QuickExperimentTest {
         TsrCommandTest.Outcome outcome = TsrCommandTest.tsr(
                 "demo",
                 "--quick",
+                "--judges",
+                "self,oracle",
                 "-o",
                 out.toString(),
                 "--port",
@@ -72,6 +74,18 @@ class QuickExperimentTest {
                             .asDouble())
                     .isPositive();
         }
-        assertThat(outcome.out()).contains("Seed 1:", "method iter", "Report: " + out.resolve("report.md"));
+        for (String method : new String[] {"SR", "TSR"}) {
+            JsonNode run = json.readTree(out.resolve("reports")
+                    .resolve(method + "-oracle-judge-seed-1.json")
+                    .toFile());
+            assertThat(run.get("status").asString()).isEqualTo("SUCCEEDED");
+            JsonNode judge = run.get("iterations").get(0).get("judge");
+            assertThat(judge.get("role").asString()).isEqualTo("oracle");
+            assertThat(judge.get("agreement").asDouble())
+                    .as("the oracle agrees with itself")
+                    .isEqualTo(1.0);
+        }
+        assertThat(report).contains("With the oracle judge:");
+        assertThat(outcome.out()).contains("Seed 1:", "win vs M0", "Report: " + out.resolve("report.md"));
     }
 }
