@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Moves runs forward. On every tick, for each running run, it looks at the current phase of the current iteration:
+ * Moves runs forward. On every tick (at once when a work unit ends, else every {@code tsr.orchestration.tick}), for each running run, it looks at the current phase of the current iteration:
  * once all of the phase's work units are done it starts the next phase (creating its units); a unit that failed for
  * good fails the run with that unit's error. Everything it knows lives in the store and each step is one transaction,
  * so a gateway restarted at any moment carries on where it was. A PostgreSQL advisory lock lets one gateway replica
@@ -76,7 +75,7 @@ public class RunConductor {
         this.transactions = new TransactionTemplate(transactionManager);
     }
 
-    @Scheduled(fixedDelayString = "${tsr.orchestration.tick:1s}")
+    /** Moves every running run as far as its finished work allows; {@link ConductorLoop} calls it. */
     public void tick() {
         for (Run run : runs.findByStatusOrderById(RunStatus.RUNNING)) {
             try {

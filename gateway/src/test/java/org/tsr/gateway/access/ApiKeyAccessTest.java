@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"tsr.orchestration.tick=1h", "tsr.access.bootstrap-admin-key=" + ApiKeyAccessTest.ADMIN})
+        properties = {"tsr.orchestration.conduct=false", "tsr.access.bootstrap-admin-key=" + ApiKeyAccessTest.ADMIN})
 class ApiKeyAccessTest {
 
     static final String ADMIN = "tsr_bootstrap-admin-key-for-tests";

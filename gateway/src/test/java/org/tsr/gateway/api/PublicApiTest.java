@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The public API over HTTP: uploads, runs, lineage, and the problem details of bad requests. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"tsr.orchestration.tick=1h", "tsr.access.enabled=false"})
+        properties = {"tsr.orchestration.conduct=false", "tsr.access.enabled=false"})
 class PublicApiTest {
 
     @Value("${local.server.port}")

@@ -45,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Drives runs through their phases with {@link StageStandIns} doing the stage services' part: each unit the conductor
  * creates is claimed, its results (responses, judgments, a trained generation) written, and completed.
  */
-@SpringBootTest(properties = {"tsr.orchestration.tick=1h", "tsr.access.enabled=false"})
+@SpringBootTest(properties = {"tsr.orchestration.conduct=false", "tsr.access.enabled=false"})
 class RunConductorTest {
 
     @Autowired

@@ -65,8 +65,10 @@ public final class StageWorker implements AutoCloseable {
     private void loop(String threadOwner) {
         while (running.get()) {
             try {
+                long mark = queue.signals().mark(stage.name());
                 if (!processOne(threadOwner)) {
-                    Thread.sleep(idlePoll.toMillis());
+                    // woken early when units of this stage are enqueued
+                    queue.signals().await(stage.name(), mark, idlePoll);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -65,12 +65,31 @@ public class WorkQueue {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final WorkQueueProperties properties;
+    private final WorkSignals signals;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    WorkQueue(JdbcClient jdbc, PlatformTransactionManager transactionManager, WorkQueueProperties properties) {
+    WorkQueue(
+            JdbcClient jdbc,
+            PlatformTransactionManager transactionManager,
+            WorkQueueProperties properties,
+            WorkSignals signals) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.properties = properties;
+        this.signals = signals;
+    }
+
+    /** Wake-ups for threads waiting on the queue: new units per stage, and {@link WorkSignals#PROGRESS}. */
+    public WorkSignals signals() {
+        return signals;
+    }
+
+    /** Tells the listeners, when the current transaction commits (at once outside one), that the queue changed. */
+    private void announce(String payload) {
+        jdbc.sql("select pg_notify('" + WorkSignals.CHANNEL + "', ?)")
+                .params(payload)
+                .query()
+                .singleRow();
     }
 
     public WorkQueueProperties properties() {
@@ -85,13 +104,19 @@ public class WorkQueue {
      */
     public long enqueue(NewWorkUnit unit) {
         validatePayload(unit);
-        return insert(unit);
+        long id = insert(unit);
+        announce(unit.stage().name());
+        return id;
     }
 
     /** Adds all units in one transaction: either every one is enqueued or none is. */
     public List<Long> enqueueAll(List<NewWorkUnit> units) {
         units.forEach(this::validatePayload);
-        return transactions.execute(status -> units.stream().map(this::insert).toList());
+        return transactions.execute(status -> {
+            List<Long> ids = units.stream().map(this::insert).toList();
+            units.stream().map(unit -> unit.stage().name()).distinct().forEach(this::announce);
+            return ids;
+        });
     }
 
     private long insert(NewWorkUnit unit) {
@@ -177,6 +202,7 @@ public class WorkQueue {
                                 updated_at = now()
                             where id = ?
                             """).params(unit.id()).update();
+            announce(WorkSignals.PROGRESS);
             return true;
         }));
     }
@@ -214,6 +240,7 @@ public class WorkQueue {
                                     finished_at = now(), updated_at = now()
                                 where id = ?
                                 """).params(message, unit.id()).update();
+                announce(WorkSignals.PROGRESS);
                 return WorkStatus.FAILED;
             }
             jdbc.sql("""
