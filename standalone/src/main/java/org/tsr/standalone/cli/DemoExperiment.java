@@ -269,6 +269,8 @@ final class DemoExperiment {
             platform.put("tsr." + service + ".idle-poll", "100ms");
         }
         platform.put("tsr.trainer.checkpoint-dir", folder.resolve("checkpoints").toString());
+        // the experiment's database goes away with it: on Ctrl-C there is no unit worth finishing
+        platform.put("tsr.work-queue.shutdown-grace", "2s");
         platform.put("logging.file.name", folder.resolve("platform.log").toString());
         platform.put("logging.threshold.console", "OFF");
         return platform;

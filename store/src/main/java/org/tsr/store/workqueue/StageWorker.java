@@ -144,13 +144,15 @@ public final class StageWorker implements AutoCloseable {
         }
     }
 
-    /** Stops claiming, lets each thread finish the unit it holds, and waits for them. */
+    /**
+     * Stops claiming and lets each thread finish the unit it holds, waiting for each up to the queue's shutdown grace.
+     */
     @Override
     public void close() {
         running.set(false);
         for (Thread thread : threads) {
             try {
-                thread.join(Duration.ofMinutes(1).toMillis());
+                thread.join(Math.max(1, queue.properties().shutdownGrace().toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

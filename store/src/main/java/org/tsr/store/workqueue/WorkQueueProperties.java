@@ -8,19 +8,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lease how long a claim lasts without renewal; a worker renews it every third of this while it works
  * @param retryBackoff how long a failed unit waits before it can be claimed again, doubled on each attempt
  * @param maxRetryBackoff the cap on that wait
+ * @param shutdownGrace how long a stopping service waits for each worker thread to finish the unit it holds; a unit
+ *     still running then is left to its lease, and claimed again once that expires
  */
 @ConfigurationProperties("tsr.work-queue")
 public record WorkQueueProperties(
         @DefaultValue("60s") Duration lease,
         @DefaultValue("2s") Duration retryBackoff,
-        @DefaultValue("5m") Duration maxRetryBackoff) {
+        @DefaultValue("5m") Duration maxRetryBackoff,
+        @DefaultValue("60s") Duration shutdownGrace) {
 
     public WorkQueueProperties {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("tsr.work-queue.lease must be positive, got " + lease);
         }
-        if (retryBackoff.isNegative() || maxRetryBackoff.isNegative()) {
-            throw new IllegalArgumentException("tsr.work-queue retry backoffs must not be negative");
+        if (retryBackoff.isNegative() || maxRetryBackoff.isNegative() || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("tsr.work-queue backoffs and shutdown grace must not be negative");
         }
     }
 }

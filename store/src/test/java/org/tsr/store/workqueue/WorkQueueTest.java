@@ -255,8 +255,8 @@ class WorkQueueTest {
 
     @Test
     void failedAttemptWaitsOutItsBackoff() {
-        WorkQueueProperties properties =
-                new WorkQueueProperties(Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(30));
+        WorkQueueProperties properties = new WorkQueueProperties(
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60));
         WorkQueue slowRetries = new WorkQueue(
                 org.springframework.jdbc.core.simple.JdbcClient.create(jdbc),
                 new org.springframework.jdbc.support.JdbcTransactionManager(jdbc.getDataSource()),
