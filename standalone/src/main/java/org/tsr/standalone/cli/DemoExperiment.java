@@ -85,7 +85,8 @@ final class DemoExperiment {
         out.println();
         out.println("Seed " + seed + ":");
         CharacterVocabulary vocabulary = CharacterVocabulary.ascii();
-        Path base = folder.resolve("models").resolve("base-seed-" + seed);
+        String size = settings.model().name().toLowerCase(java.util.Locale.ROOT);
+        Path base = folder.resolve("models").resolve(size + "-base-seed-" + seed);
         if (!Files.isRegularFile(base.resolve("config.json"))) {
             TinyModels.create(base, settings.model().config(vocabulary), vocabulary, seed);
         }
@@ -94,7 +95,7 @@ final class DemoExperiment {
                         "/api/v1/generations",
                         Map.of(
                                 "name",
-                                settings.model().name().toLowerCase() + "-base-seed-" + seed + "-" + stamp,
+                                size + "-base-seed-" + seed + "-" + stamp,
                                 "kind",
                                 "BASE",
                                 "checkpointUri",
