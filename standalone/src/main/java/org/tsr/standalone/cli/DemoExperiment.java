@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,17 +125,13 @@ final class DemoExperiment {
         long m0 = bootstrap(api, baseId, promptSet, seed);
         double sftSeconds = Duration.between(sftStart, Instant.now()).toMillis() / 1000.0;
 
-        Map<String, Long> runs = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> planned = new LinkedHashMap<>();
         for (DemoSettings.Judge judge : settings.judges()) {
             for (DemoSettings.Method method : settings.methods()) {
-                runs.put(
-                        judge.label(method),
-                        api.post("/api/v1/runs", runRequest(method, judge, m0, promptSet, seed, stamp))
-                                .get("id")
-                                .asLong());
+                planned.put(judge.label(method), runRequest(method, judge, m0, promptSet, seed, stamp));
             }
         }
-        follow(api, runs);
+        Map<String, Long> runs = runOneAfterAnother(api, planned);
 
         Map<String, JsonNode> reports = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
@@ -230,13 +227,31 @@ final class DemoExperiment {
         return request;
     }
 
-    /** Shows every run's progress until all have ended. */
-    private void follow(GatewayClient api, Map<String, Long> runs) {
+    /**
+     * Starts the runs one after another, each when the one before has ended, so that each run's phase times are its
+     * own and not shared with another's work; shows every run's progress until the last has ended.
+     */
+    private Map<String, Long> runOneAfterAnother(GatewayClient api, Map<String, Map<String, Object>> planned) {
         Instant start = Instant.now();
+        Map<String, Long> started = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, Map<String, Object>>> next =
+                planned.entrySet().iterator();
         while (true) {
             List<RunProgress> states = new ArrayList<>();
-            for (Map.Entry<String, Long> run : runs.entrySet()) {
-                states.add(RunProgress.of(run.getKey(), api.get("/api/v1/runs/" + run.getValue())));
+            boolean busy = false;
+            for (String label : planned.keySet()) {
+                Long id = started.get(label);
+                RunProgress state =
+                        id == null ? RunProgress.waiting(label) : RunProgress.of(label, api.get("/api/v1/runs/" + id));
+                busy |= id != null && !state.finished();
+                states.add(state);
+            }
+            if (!busy && next.hasNext()) {
+                Map.Entry<String, Map<String, Object>> run = next.next();
+                started.put(
+                        run.getKey(),
+                        api.post("/api/v1/runs", run.getValue()).get("id").asLong());
+                continue;
             }
             double fraction =
                     states.stream().mapToDouble(RunProgress::fraction).average().orElse(0);
@@ -254,9 +269,9 @@ final class DemoExperiment {
                                     Duration.ofMillis((long) (elapsed.toMillis() * (1 - fraction) / fraction)));
             lines.add("  elapsed " + ProgressView.clock(elapsed) + "   remaining " + remaining);
             progress.show(lines, content.toString());
-            if (states.stream().allMatch(RunProgress::finished)) {
+            if (!busy) {
                 progress.done();
-                return;
+                return started;
             }
             sleep();
         }

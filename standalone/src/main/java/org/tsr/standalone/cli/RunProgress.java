@@ -48,13 +48,18 @@ record RunProgress(
         return new RunProgress(label, method, status, all.size(), iterations, phase, done, total, fraction);
     }
 
+    /** A run not started yet: it waits for the one before it. */
+    static RunProgress waiting(String label) {
+        return new RunProgress(label, label, "WAITING", 0, 0, "WAITING", 0, 0, 0);
+    }
+
     boolean finished() {
-        return !status.equals("RUNNING") && !status.equals("PENDING");
+        return status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED");
     }
 
     String line() {
-        String where = finished()
-                ? status
+        String where = finished() || status.equals("WAITING")
+                ? status.toLowerCase(java.util.Locale.ROOT)
                 : String.format("iteration %d/%d  %-17s %3d/%-3d units", iteration, iterations, phase, done, total);
         return String.format("%-20s %-46s %s %3.0f%%", label, where, ProgressView.bar(fraction, 24), fraction * 100);
     }

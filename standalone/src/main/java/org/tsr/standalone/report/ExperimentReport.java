@@ -104,7 +104,10 @@ public final class ExperimentReport {
         for (String chart : List.of("win-rate", "score-gap", "hidden-similarity", "dpo-margin", "judge-agreement")) {
             md.append("![").append(chart).append("](charts/").append(chart).append(".png)\n\n");
         }
-        md.append("## Where the time went\n\n").append(timeSplit(byMethod)).append("\n");
+        md.append("## Where the time went\n\n")
+                .append("The runs went one after another, each with the machine to itself.\n\n")
+                .append(timeSplit(byMethod))
+                .append("\n");
         md.append("Raw figures: `reports/<method>-seed-<n>.json` (the gateway's `GET /api/v1/runs/{id}/report`);"
                 + " the suite each seed used: `suite-seed-<n>.jsonl`.\n");
         Path report = folder.resolve("report.md");
@@ -315,9 +318,8 @@ public final class ExperimentReport {
             }
             text.append(String.format(
                     "- %s: %.0f s in iteration phases, of which %.1f s (%.1f%%) with none of the phase's work units"
-                            + " running (queue pick-up, phase changes; the rest is sampling, judging, pairing and"
-                            + " training inside the units). Both runs shared the machine, so each phase also waited"
-                            + " for the other run's work.%n",
+                            + " running: the platform's own share (queue pick-up, phase changes, the conductor); the"
+                            + " rest is sampling, judging, pairing and training inside the units.%n",
                     method, wall, outside, wall == 0 ? 0 : 100 * outside / wall));
         });
         return text.toString();
