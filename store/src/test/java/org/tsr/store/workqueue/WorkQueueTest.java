@@ -260,7 +260,8 @@ class WorkQueueTest {
         WorkQueue slowRetries = new WorkQueue(
                 org.springframework.jdbc.core.simple.JdbcClient.create(jdbc),
                 new org.springframework.jdbc.support.JdbcTransactionManager(jdbc.getDataSource()),
-                properties);
+                properties,
+                new WorkUnitMeters());
         slowRetries.enqueue(NewWorkUnit.of(WorkStage.JUDGE, null, "{}"));
         ClaimedUnit unit = slowRetries.claim(WorkStage.JUDGE, "w", 1).get(0);
         slowRetries.fail(unit, "timeout");
