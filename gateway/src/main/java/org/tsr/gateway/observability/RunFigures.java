@@ -88,17 +88,14 @@ class RunFigures {
                             from iteration where run_id = ? order by iteration_index
                             """).params(run.id()).query(rs -> {
                 String phase = rs.getString("phase");
-                String status = rs.getString("status");
                 iterations.add(new IterationFigures(
                         rs.getInt("iteration_index"),
                         phase,
-                        status,
+                        rs.getString("status"),
                         json.readTree(rs.getString("timings")),
                         json.readTree(rs.getString("diagnostics"))));
-                if ("RUNNING".equals(status) || "FAILED".equals(status)) {
-                    current[0] = phase;
-                    currentId[0] = rs.getLong("id");
-                }
+                current[0] = phase; // the last iteration's phase is the run's
+                currentId[0] = rs.getLong("id");
             });
             StageCounts units = current[0] == null || !hasUnits(current[0])
                     ? null

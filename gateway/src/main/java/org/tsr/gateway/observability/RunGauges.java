@@ -18,6 +18,7 @@ import org.tsr.gateway.observability.RunFigures.IterationFigures;
 import org.tsr.gateway.observability.RunFigures.LatestRun;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.run.RunStatus;
+import org.tsr.store.workqueue.StageCounts;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  *   <li>{@code tsr.runs{method,status}}: how many runs are in each state;
  *   <li>for the latest run of each method (tag {@code method}): {@code tsr.run.iterations{state=planned|succeeded}},
- *       {@code tsr.run.phase.progress{phase}} (done units / all units of the phase it is in, 0 to 1), and per
+ *       {@code tsr.run.phase.progress{phase}} (done units / all units of the phase its last iteration is in, 0 to
+ *       1; 1 once that iteration is DONE), and per
  *       iteration (tag {@code iteration}, its index) {@code tsr.run.phase.seconds{phase}} (the conductor's phase
  *       timings), the pair-dataset diagnostics the pairing-service records, {@code tsr.run.pairs},
  *       {@code tsr.run.score.chosen}, {@code tsr.run.score.rejected}, {@code tsr.run.score.gap} (tag
@@ -110,12 +112,9 @@ class RunGauges implements MeterBinder {
             rows.get("tsr.run.iterations")
                     .add(MultiGauge.Row.of(method.and("state", "planned"), run.plannedIterations()));
             rows.get("tsr.run.iterations").add(MultiGauge.Row.of(method.and("state", "succeeded"), succeeded));
-            if (run.currentPhaseUnits() != null && run.currentPhaseUnits().total() > 0) {
+            if (run.currentPhase() != null) {
                 rows.get("tsr.run.phase.progress")
-                        .add(MultiGauge.Row.of(
-                                method.and("phase", phaseTag(run.currentPhase())),
-                                (double) run.currentPhaseUnits().done()
-                                        / run.currentPhaseUnits().total()));
+                        .add(MultiGauge.Row.of(method.and("phase", phaseTag(run.currentPhase())), progress(run)));
             }
             for (IterationFigures iteration : run.iterations()) {
                 Tags tags = method.and("iteration", Integer.toString(iteration.index()));
@@ -142,6 +141,15 @@ class RunGauges implements MeterBinder {
             }
         }
         rows.forEach((name, list) -> gauges.get(name).register(list, true));
+    }
+
+    /** Done units of all units of the current phase; a finished iteration is 1, one not started 0. */
+    private static double progress(LatestRun run) {
+        if (run.currentPhase().equals("DONE")) {
+            return 1.0;
+        }
+        StageCounts units = run.currentPhaseUnits();
+        return units == null || units.total() == 0 ? 0.0 : (double) units.done() / units.total();
     }
 
     /** Adds a row for a number; a missing value or JSON null (a dataset without pairs has no means) adds none. */
