@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,13 +31,15 @@ class RunMetersTest {
     MeterRegistry registry = new SimpleMeterRegistry();
     RunFigures figures;
     long judging;
+    long m0;
+    final java.util.List<Long> runs = new java.util.ArrayList<>();
 
     @BeforeEach
     void latestTsrRun() {
         // runs of earlier tests must not move or be counted as the latest
         jdbc.update("update run set status = 'CANCELLED' where status in ('PENDING', 'RUNNING', 'PAUSED')");
         figures = new RunFigures(JdbcClient.create(jdbc), queue);
-        long m0 = jdbc.queryForObject(
+        m0 = jdbc.queryForObject(
                 "insert into model_generation (name, kind) values ('M0', 'SFT') returning id", Long.class);
         run(m0, "{\"iterations\": 1}");
         long run = run(m0, "{\"iterations\": 3}");
@@ -54,6 +57,13 @@ class RunMetersTest {
                     "iteration-" + judging + "/JUDGING/" + java.util.UUID.randomUUID(),
                     status);
         }
+    }
+
+    /** The runs here have only the configuration the meters read: other tests, which read all of it, must not see them. */
+    @AfterEach
+    void removeTheRuns() {
+        runs.forEach(run -> jdbc.update("delete from run where id = ?", run));
+        jdbc.update("delete from model_generation where id = ?", m0);
     }
 
     @Test
@@ -96,7 +106,8 @@ class RunMetersTest {
                         .gauge()
                         .value())
                 .as("every method and status is shown")
-                .isZero();
+                .isEqualTo(jdbc.queryForObject(
+                        "select count(*) from run where method = 'SR' and status = 'FAILED'", Double.class));
     }
 
     @Test
@@ -124,12 +135,14 @@ class RunMetersTest {
     }
 
     private long run(long m0, String configuration) {
-        return jdbc.queryForObject(
+        long run = jdbc.queryForObject(
                 "insert into run (name, method, configuration, status, initial_generation_id)"
                         + " values ('metrics', 'TSR', cast(? as jsonb), 'RUNNING', ?) returning id",
                 Long.class,
                 configuration,
                 m0);
+        runs.add(run);
+        return run;
     }
 
     private long iteration(
