@@ -32,18 +32,16 @@ import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
-import org.tsr.store.run.IterationDiagnostics;
-import org.tsr.store.run.IterationRepository;
 import org.tsr.testkit.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every metric that a Grafana dashboard in {@code deploy/grafana/dashboards} queries is one the services really
- * export. The platform runs one bootstrapped SR iteration on the tiny model first, so the stage meters that appear
- * with their first use (generation, judging, training) exist; the iteration's {@code evaluation} section is written
- * as the contract for the gateway's evaluation says, since nothing evaluates yet. Then each service's
- * {@code /actuator/prometheus} is scraped and every metric name of every dashboard query must be among the series.
+ * export. The platform runs one bootstrapped SR iteration with evaluation on the tiny model first, so the meters that
+ * appear with their first use (generation, judging, training, the iteration's pair, evaluation and judge figures)
+ * exist. Then each service's {@code /actuator/prometheus} is scraped and every metric name of every dashboard query
+ * must be among the series.
  */
 class DashboardMetricsTest {
 
@@ -102,25 +100,22 @@ class DashboardMetricsTest {
         long runId = post("/api/v1/runs", """
                 {"name": "metrics", "method": "SR", "promptSetId": %d, "iterations": 1,
                  "bootstrap": {"baseGenerationId": %d, "promptSetId": %d,
-                               "splits": ["EFT"],
-                               "hyperparameters": {"learningRate": 0.003, "minLearningRate": 0.0003, "epochs": 8,
+                                                              "hyperparameters": {"learningRate": 0.003, "minLearningRate": 0.0003, "epochs": 8,
                                                    "batchSize": 8}},
                  "samplesPerPrompt": 4, "judgeSamples": 2,
                  "sampling": {"temperature": 1.0, "topP": 1.0, "maxTokens": 8, "seed": 7},
                  "judge": {"temperature": 1.0, "maxTokens": 12, "template": "%s"},
-                 "dpo": {"learningRate": 0.0001, "epochs": 1, "batchSize": 4}}
+                 "dpo": {"learningRate": 0.0001, "epochs": 1, "batchSize": 4},
+                 "evaluation": {"enabled": true, "maxTokens": 8}}
                 """.formatted(prompts, baseId, prompts, JUDGE_TEMPLATE))
                 .get("id")
                 .asLong();
         JsonNode run = awaitRun(runId);
         assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
-        long iterationId = platform.bean(Service.GATEWAY, IterationRepository.class)
-                .findByRunIdOrderByIndex(runId)
-                .get(0)
-                .getId();
-        IterationDiagnostics diagnostics = platform.bean(Service.GATEWAY, IterationDiagnostics.class);
-        diagnostics.record(iterationId, "evaluation", "winRateVsM0", "0.5");
-        diagnostics.record(iterationId, "evaluation", "meanOracleScore", "2.75");
+        JsonNode diagnostics = run.get("iterations").get(0).get("diagnostics");
+        assertThat(diagnostics.has("evaluation") && diagnostics.has("judge"))
+                .as(diagnostics.toString())
+                .isTrue();
         System.gc(); // so that every service has a GC pause to show
         Thread.sleep(1_000); // past the run gauges' refresh
         for (Service service : Service.values()) {
@@ -271,17 +266,22 @@ class DashboardMetricsTest {
     private static long uploadPrompts() throws Exception {
         Random random = new Random(11);
         List<String> lines = new ArrayList<>();
-        // judge examples only: M0 has to end its judgments in "Score: n" for pairs to form, not to answer well
+        // answers and judge examples: M0 has to end its judgments in "Score: n" for pairs to form, and answer well
+        // enough now and then for the oracle to tell its samples apart
         for (int i = 0; i < 32; i++) {
             String word = word(random);
             String prompt = "reverse " + word;
             String answer = new StringBuilder(word).reverse().toString();
+            lines.add(line(prompt, "IFT", answer));
             String candidate = i % 2 == 0 ? answer : word;
             String judgePrompt = JUDGE_TEMPLATE.replace("{prompt}", prompt).replace("{response}", candidate);
             lines.add(line(judgePrompt, "EFT", "Score: " + (candidate.equals(answer) ? 5 : 1)));
         }
-        for (int i = 0; i < 4; i++) {
-            lines.add(line("reverse " + word(random), "ITERATION", null));
+        // with reference answers, so that the oracle grades the iteration's samples, pairs and evaluation
+        for (String split : List.of("ITERATION", "ITERATION", "ITERATION", "ITERATION", "EVAL", "EVAL", "EVAL")) {
+            String word = word(random);
+            lines.add(line(
+                    "reverse " + word, split, new StringBuilder(word).reverse().toString()));
         }
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(uri(Service.GATEWAY, "/api/v1/prompt-sets?name=metrics-" + UUID.randomUUID()))
@@ -303,9 +303,7 @@ class DashboardMetricsTest {
 
     private static String line(String prompt, String split, String reference) {
         return json.writeValueAsString(
-                reference == null
-                        ? Map.of("prompt", prompt, "split", split)
-                        : Map.of("prompt", prompt, "split", split, "reference", reference));
+                Map.of("prompt", prompt, "split", split, "reference", reference, "family", "reverse"));
     }
 
     private static JsonNode awaitRun(long runId) throws Exception {

@@ -33,7 +33,10 @@ import tools.jackson.databind.JsonNode;
  *       timings), the pair-dataset diagnostics the pairing-service records, {@code tsr.run.pairs},
  *       {@code tsr.run.score.chosen}, {@code tsr.run.score.rejected}, {@code tsr.run.score.gap} (tag
  *       {@code dataset}: SR, D1, D2), and, when the iteration has an {@code evaluation} section,
- *       {@code tsr.run.evaluation.win.rate} (win rate against M0) and {@code tsr.run.evaluation.oracle.score}.
+ *       {@code tsr.run.evaluation.win.rate} (win rate against M0) and {@code tsr.run.evaluation.oracle.score}, and,
+ *       from its {@code judge} section, {@code tsr.run.judge.agreement} (share of the policy's own sample pairs the
+ *       judge orders as the oracle does) and {@code tsr.run.pairs.oracle.agreement} (tag {@code dataset}: share of
+ *       pairs whose chosen response the oracle also prefers).
  * </ul>
  *
  * Only the latest run of each method is shown per iteration, so the tags stay bounded (never a database id); older
@@ -74,7 +77,9 @@ class RunGauges implements MeterBinder {
             {"tsr.run.score.rejected", "Mean judge score of the rejected responses"},
             {"tsr.run.score.gap", "Mean chosen-minus-rejected judge score"},
             {"tsr.run.evaluation.win.rate", "Win rate of the iteration's model against M0"},
-            {"tsr.run.evaluation.oracle.score", "Mean oracle score of the iteration's model"}
+            {"tsr.run.evaluation.oracle.score", "Mean oracle score of the iteration's model"},
+            {"tsr.run.judge.agreement", "Share of the policy's sample pairs the judge orders as the oracle does"},
+            {"tsr.run.pairs.oracle.agreement", "Share of pairs whose chosen response the oracle also prefers"}
         }) {
             MultiGauge.Builder builder = MultiGauge.builder(gauge[0]).description(gauge[1]);
             if (gauge[0].equals("tsr.run.phase.seconds")) {
@@ -138,6 +143,14 @@ class RunGauges implements MeterBinder {
                 JsonNode evaluation = iteration.diagnostics().path("evaluation");
                 add(rows.get("tsr.run.evaluation.win.rate"), tags, evaluation.path("winRateVsM0"));
                 add(rows.get("tsr.run.evaluation.oracle.score"), tags, evaluation.path("meanOracleScore"));
+                JsonNode judge = iteration.diagnostics().path("judge");
+                add(rows.get("tsr.run.judge.agreement"), tags, judge.path("agreement"));
+                judge.path("chosenPreferredByOracle")
+                        .properties()
+                        .forEach(dataset -> add(
+                                rows.get("tsr.run.pairs.oracle.agreement"),
+                                tags.and("dataset", dataset.getKey()),
+                                dataset.getValue().path("share")));
             }
         }
         rows.forEach((name, list) -> gauges.get(name).register(list, true));

@@ -47,7 +47,9 @@ class RunMetersTest {
                 {"GENERATING": 12.5, "JUDGING": 3.0}""", """
                 {"pairs": {"D1": {"pairs": 4, "meanChosenScore": 4.5, "meanRejectedScore": 2.0, "meanScoreGap": 2.5},
                            "D2": {"pairs": 0, "meanChosenScore": null, "meanScoreGap": null}},
-                 "evaluation": {"winRateVsM0": 0.625, "meanOracleScore": 3.5}}""");
+                 "evaluation": {"winRateVsM0": 0.625, "meanOracleScore": 3.5, "initial": {"winRateVsM0": 0.5}},
+                 "judge": {"pairs": 12, "agreement": 0.75,
+                           "chosenPreferredByOracle": {"D1": {"pairs": 4, "share": 0.875}}}}""");
         judging = iteration(run, 1, "JUDGING", "RUNNING", m0, "{}", "{}");
         for (String status : new String[] {"DONE", "PENDING", "PENDING"}) {
             jdbc.update(
@@ -82,6 +84,9 @@ class RunMetersTest {
                 .isNull();
         assertThat(gauge("tsr.run.evaluation.win.rate", "iteration", "0")).isEqualTo(0.625);
         assertThat(gauge("tsr.run.evaluation.oracle.score", "iteration", "0")).isEqualTo(3.5);
+        assertThat(gauge("tsr.run.judge.agreement", "iteration", "0")).isEqualTo(0.75);
+        assertThat(gauge("tsr.run.pairs.oracle.agreement", "iteration", "0", "dataset", "D1"))
+                .isEqualTo(0.875);
         assertThat(registry.find("tsr.run.evaluation.win.rate")
                         .tag("iteration", "1")
                         .gauge())
