@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads what the run meters show from the store, with a few small queries: run counts, the latest run of each method
- * with its iterations (phase timings and diagnostics as the conductor and the stages wrote them), and the progress of
+ * and judge role with its iterations (phase timings and diagnostics as the conductor and the stages wrote them), and the progress of
  * the phase each of those runs is in.
  */
 @Component
@@ -27,9 +27,13 @@ class RunFigures {
     /** One iteration of a method's latest run, as far as the meters need it. */
     record IterationFigures(int index, String phase, String status, JsonNode timings, JsonNode diagnostics) {}
 
-    /** The latest run of a method: its planned iteration count, its iterations and its current phase's progress. */
+    /**
+     * The latest run of a method and judge role (self, fixed, oracle): its planned iteration count, its iterations and
+     * its current phase's progress.
+     */
     record LatestRun(
             String method,
+            String judgeRole,
             String status,
             int plannedIterations,
             List<IterationFigures> iterations,
@@ -65,18 +69,24 @@ class RunFigures {
         return method.toLowerCase(Locale.ROOT) + "/" + status.toLowerCase(Locale.ROOT);
     }
 
-    /** The most recently created run of each method, with its iterations in order. */
+    /** The most recently created run of each method and judge role, with its iterations in order. */
     List<LatestRun> latestRuns() {
         List<LatestRun> latest = new ArrayList<>();
-        record RunRow(long id, String method, String status, int planned) {}
+        record RunRow(long id, String method, String judgeRole, String status, int planned) {}
         List<RunRow> rows = jdbc.sql("""
-                        select distinct on (method) id, method, status,
-                               coalesce((configuration ->> 'iterations')::int, 0) as planned
-                        from run
-                        order by method, id desc
+                        select distinct on (method, judge_role) id, method, judge_role, status, planned
+                        from (select id, method, status,
+                                     coalesce((configuration ->> 'iterations')::int, 0) as planned,
+                                     lower(coalesce(configuration -> 'judge' ->> 'role', 'SELF')) as judge_role
+                              from run) runs
+                        order by method, judge_role, id desc
                         """)
                 .query((rs, n) -> new RunRow(
-                        rs.getLong("id"), rs.getString("method"), rs.getString("status"), rs.getInt("planned")))
+                        rs.getLong("id"),
+                        rs.getString("method"),
+                        rs.getString("judge_role"),
+                        rs.getString("status"),
+                        rs.getInt("planned")))
                 .list();
         for (RunRow run : rows) {
             List<IterationFigures> iterations = new ArrayList<>();
@@ -101,7 +111,8 @@ class RunFigures {
                     ? null
                     : queue.countsByKeyPrefix(
                             currentId[0], PhasePlan.unitKeyPrefix(currentId[0], IterationPhase.valueOf(current[0])));
-            latest.add(new LatestRun(run.method(), run.status(), run.planned(), iterations, current[0], units));
+            latest.add(new LatestRun(
+                    run.method(), run.judgeRole(), run.status(), run.planned(), iterations, current[0], units));
         }
         return latest;
     }

@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <ul>
  *   <li>{@code tsr.runs{method,status}}: how many runs are in each state;
- *   <li>for the latest run of each method (tag {@code method}): {@code tsr.run.iterations{state=planned|succeeded}},
+ *   <li>for the latest run of each method and judge role (tags {@code method}, {@code judge_role}: self, fixed,
+ *       oracle): {@code tsr.run.iterations{state=planned|succeeded}},
  *       {@code tsr.run.phase.progress{phase}} (done units / all units of the phase its last iteration is in, 0 to
  *       1; 1 once that iteration is DONE), and per
  *       iteration (tag {@code iteration}, its index) {@code tsr.run.phase.seconds{phase}} (the conductor's phase
@@ -39,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  *       pairs whose chosen response the oracle also prefers).
  * </ul>
  *
- * Only the latest run of each method is shown per iteration, so the tags stay bounded (never a database id); older
+ * Only the latest run of each method and judge role is shown per iteration, so the tags stay bounded (never a database id); older
  * runs are in the store and the API. Every gateway replica exports the same figures: aggregate with {@code max}.
  */
 @Component
@@ -110,7 +111,7 @@ class RunGauges implements MeterBinder {
         Map<String, List<MultiGauge.Row<?>>> rows = new ConcurrentHashMap<>();
         gauges.keySet().forEach(name -> rows.put(name, new ArrayList<>()));
         for (LatestRun run : latest) {
-            Tags method = Tags.of("method", run.method().toLowerCase(Locale.ROOT));
+            Tags method = Tags.of("method", run.method().toLowerCase(Locale.ROOT), "judge_role", run.judgeRole());
             long succeeded = run.iterations().stream()
                     .filter(iteration -> iteration.status().equals("SUCCEEDED"))
                     .count();

@@ -16,8 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.tsr.store.workqueue.WorkQueue;
 
 /**
- * The run meters read what the conductor and the stages wrote into the store: an older TSR run, then the latest one
- * with a finished iteration (timings, pair diagnostics, an evaluation section) and one in the middle of JUDGING.
+ * The run meters read what the conductor and the stages wrote into the store: an older TSR run, one judged by the
+ * oracle, then the latest one with a finished iteration (timings, pair diagnostics, evaluation and judge sections) and
+ * one in the middle of JUDGING.
  */
 @SpringBootTest(properties = {"tsr.orchestration.tick=1h", "tsr.access.enabled=false"})
 class RunMetersTest {
@@ -42,6 +43,7 @@ class RunMetersTest {
         m0 = jdbc.queryForObject(
                 "insert into model_generation (name, kind) values ('M0', 'SFT') returning id", Long.class);
         run(m0, "{\"iterations\": 1}");
+        run(m0, "{\"iterations\": 5, \"judge\": {\"role\": \"ORACLE\"}}");
         long run = run(m0, "{\"iterations\": 3}");
         iteration(run, 0, "DONE", "SUCCEEDED", m0, """
                 {"GENERATING": 12.5, "JUDGING": 3.0}""", """
@@ -98,13 +100,19 @@ class RunMetersTest {
                 .as("the latest run's plan")
                 .isEqualTo(3);
         assertThat(gauge("tsr.run.iterations", "state", "succeeded")).isEqualTo(1);
+        assertThat(registry.get("tsr.run.iterations")
+                        .tags("method", "tsr", "judge_role", "oracle", "state", "planned")
+                        .gauge()
+                        .value())
+                .as("the latest run judged by the oracle has its own series")
+                .isEqualTo(5);
         assertThat(gauge("tsr.run.phase.progress", "phase", "judging")).isEqualTo(1.0 / 3);
         assertThat(registry.get("tsr.runs")
                         .tag("method", "tsr")
                         .tag("status", "running")
                         .gauge()
                         .value())
-                .isEqualTo(2);
+                .isEqualTo(3);
         assertThat(registry.get("tsr.runs")
                         .tag("method", "sr")
                         .tag("status", "failed")
@@ -136,7 +144,12 @@ class RunMetersTest {
     }
 
     private double gauge(String name, String... tags) {
-        return registry.get(name).tag("method", "tsr").tags(tags).gauge().value();
+        return registry.get(name)
+                .tag("method", "tsr")
+                .tag("judge_role", "self")
+                .tags(tags)
+                .gauge()
+                .value();
     }
 
     private long run(long m0, String configuration) {
