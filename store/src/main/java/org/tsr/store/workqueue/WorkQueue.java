@@ -66,17 +66,20 @@ public class WorkQueue {
     private final TransactionTemplate transactions;
     private final WorkQueueProperties properties;
     private final WorkSignals signals;
+    private final WorkUnitMeters meters;
     private final JsonMapper json = JsonMapper.builder().build();
 
     WorkQueue(
             JdbcClient jdbc,
             PlatformTransactionManager transactionManager,
             WorkQueueProperties properties,
-            WorkSignals signals) {
+            WorkSignals signals,
+            WorkUnitMeters meters) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.properties = properties;
         this.signals = signals;
+        this.meters = meters;
     }
 
     /** Wake-ups for threads waiting on the queue: new units per stage, and {@link WorkSignals#PROGRESS}. */
@@ -144,8 +147,9 @@ public class WorkQueue {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
-        return transactions.execute(status -> {
-            jdbc.sql(FAIL_ABANDONED).param("stage", stage.name()).update();
+        int[] abandoned = {0};
+        List<ClaimedUnit> claimed = transactions.execute(status -> {
+            abandoned[0] = jdbc.sql(FAIL_ABANDONED).param("stage", stage.name()).update();
             return jdbc
                     .sql(CLAIM)
                     .param("stage", stage.name())
@@ -165,6 +169,8 @@ public class WorkQueue {
                     .sorted((a, b) -> Long.compare(a.id(), b.id()))
                     .toList();
         });
+        meters.abandoned(stage, abandoned[0]);
+        return claimed;
     }
 
     /** Extends the lease by the configured lease time; false if the claim no longer holds the unit. */
@@ -189,7 +195,7 @@ public class WorkQueue {
      * @throws LeaseLostException if another worker holds the unit now, or it was failed; nothing is written
      */
     public boolean complete(ClaimedUnit unit, Runnable writeResults) {
-        return Boolean.TRUE.equals(transactions.execute(status -> {
+        boolean completed = Boolean.TRUE.equals(transactions.execute(status -> {
             WorkUnit current = lockForUpdate(unit.id());
             if (current.status() == WorkStatus.DONE) {
                 return false;
@@ -205,6 +211,10 @@ public class WorkQueue {
             announce(WorkSignals.PROGRESS);
             return true;
         }));
+        if (completed) {
+            meters.completed(unit.stage());
+        }
+        return completed;
     }
 
     /** Marks the unit done with no results to write. */
@@ -229,7 +239,7 @@ public class WorkQueue {
 
     private WorkStatus recordFailure(ClaimedUnit unit, String error, boolean permanent) {
         String message = error == null || error.isBlank() ? "failed without a message" : error;
-        return transactions.execute(status -> {
+        WorkStatus now = transactions.execute(status -> {
             WorkUnit current = lockForUpdate(unit.id());
             requireHeldBy(unit, current);
             boolean exhausted = permanent || current.attempts() >= current.maxAttempts();
@@ -253,6 +263,8 @@ public class WorkQueue {
                     .update();
             return WorkStatus.PENDING;
         });
+        meters.failed(unit.stage(), now);
+        return now;
     }
 
     Duration backoffAfter(int attempts) {

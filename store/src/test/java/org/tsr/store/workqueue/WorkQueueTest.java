@@ -261,7 +261,8 @@ class WorkQueueTest {
                 org.springframework.jdbc.core.simple.JdbcClient.create(jdbc),
                 new org.springframework.jdbc.support.JdbcTransactionManager(jdbc.getDataSource()),
                 properties,
-                new WorkSignals(jdbc.getDataSource()));
+                new WorkSignals(jdbc.getDataSource()),
+                new WorkUnitMeters());
         slowRetries.enqueue(NewWorkUnit.of(WorkStage.JUDGE, null, "{}"));
         ClaimedUnit unit = slowRetries.claim(WorkStage.JUDGE, "w", 1).get(0);
         slowRetries.fail(unit, "timeout");

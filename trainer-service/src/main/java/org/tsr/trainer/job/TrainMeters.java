@@ -37,12 +37,13 @@ class TrainMeters {
                 .tag("model_role", modelRole)
                 .register(registry)
                 .increment(metrics.tokens());
+        // registered with the first step, so that the count of skipped steps is 0 rather than absent
+        Counter nonFinite = Counter.builder("tsr.train.nonfinite.steps")
+                .tag("kind", kindTag)
+                .tag("model_role", modelRole)
+                .register(registry);
         if (metrics.skipped()) {
-            Counter.builder("tsr.train.nonfinite.steps")
-                    .tag("kind", kindTag)
-                    .tag("model_role", modelRole)
-                    .register(registry)
-                    .increment();
+            nonFinite.increment();
             return;
         }
         latest("tsr.train.loss", kindTag, modelRole).set(Double.doubleToLongBits(metrics.loss()));
