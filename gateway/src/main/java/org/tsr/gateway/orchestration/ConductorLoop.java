@@ -69,9 +69,10 @@ class ConductorLoop implements SmartLifecycle {
     public void stop() {
         running = false;
         if (thread != null) {
+            signals.wake(WorkSignals.PROGRESS);
             try {
-                // a tick in progress finishes its transaction; the wait ends within one tick interval
-                thread.join(tick.toMillis() + 5000);
+                // a tick in progress finishes its transaction; a waiting loop was just woken
+                thread.join(Duration.ofSeconds(30).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

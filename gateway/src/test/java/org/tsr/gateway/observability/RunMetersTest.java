@@ -20,7 +20,7 @@ import org.tsr.store.workqueue.WorkQueue;
  * oracle, then the latest one with a finished iteration (timings, pair diagnostics, evaluation and judge sections) and
  * one in the middle of JUDGING.
  */
-@SpringBootTest(properties = {"tsr.orchestration.tick=1h", "tsr.access.enabled=false"})
+@SpringBootTest(properties = {"tsr.orchestration.conduct=false", "tsr.access.enabled=false"})
 class RunMetersTest {
 
     @Autowired

@@ -70,6 +70,11 @@ public class WorkSignals implements SmartLifecycle {
         }
     }
 
+    /** Wakes this process's threads waiting for the payload, as a notification would (a stopping loop uses it). */
+    public void wake(String payload) {
+        signal(payload, 1);
+    }
+
     void signal(String payload, long times) {
         Signal signal = signal(payload);
         synchronized (signal) {
