@@ -110,11 +110,37 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * Stops one service and starts it again with the same settings, on a new port: what a crashed replica that its
+     * Stops one service and starts it again with the same settings and port: what a crashed replica that its
      * orchestrator brings back looks like to the rest of the platform.
      */
     public synchronized void restart(Service service) {
-        contexts.get(service).close();
+        stop(service);
+        start(service);
+    }
+
+    /** Stops one service; its units wait in the queue until it is started again. */
+    public synchronized void stop(Service service) {
+        ConfigurableApplicationContext context = contexts.get(service);
+        if (context != null) {
+            // it comes back on the same port, where the gateway's route still points
+            int port = port(service);
+            String[] again = arguments.get(service).clone();
+            for (int i = 0; i < again.length; i++) {
+                if (again[i].startsWith("--server.port=")) {
+                    again[i] = "--server.port=" + port;
+                }
+            }
+            arguments.put(service, again);
+            contexts.remove(service);
+            context.close();
+        }
+    }
+
+    /** Starts a stopped service again with the settings it had, on the port it had. */
+    public synchronized void start(Service service) {
+        if (contexts.containsKey(service)) {
+            throw new IllegalStateException(service + " is running");
+        }
         contexts.put(service, run(service, arguments.get(service)));
     }
 

@@ -158,12 +158,16 @@ class SelfRewardingRunsEndToEndTest {
         long prompts = uploadPrompts(iterationLines());
         JsonNode undisturbed = await(Service.GATEWAY, "/api/v1/runs/" + start("TSR", prompts), "SUCCEEDED", "FAILED");
 
+        // a stopped service holds its phase, so each disturbance lands where it is meant to however fast the run is
+        platform.stop(Service.JUDGE);
         long disturbedId = start("TSR", prompts);
         awaitPhase(disturbedId, "JUDGING");
-        platform.restart(Service.JUDGE);
+        platform.start(Service.JUDGE);
+        platform.stop(Service.GENERATOR);
         platform.restart(Service.GATEWAY);
         awaitPhase(disturbedId, "GENERATING_FUTURE");
-        platform.restart(Service.GENERATOR);
+        platform.start(Service.GENERATOR);
+        platform.restart(Service.JUDGE);
         JsonNode disturbed = await(Service.GATEWAY, "/api/v1/runs/" + disturbedId, "SUCCEEDED", "FAILED");
 
         assertThat(disturbed.get("status").asString()).as(disturbed.toString()).isEqualTo("SUCCEEDED");
