@@ -18,7 +18,9 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 /** Line charts of a figure per method, each point a mean with its 95% interval drawn as an error bar. */
 final class Charts {
 
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)
+    };
 
     /** One point of a series. */
     record Point(double x, Interval y) {}
