@@ -41,6 +41,7 @@ final class JudgeStudy {
     private static final int ITEMS_PER_CALL = 64;
     private static final int MAX_ANSWER_TOKENS = 12;
     private static final int MAX_JUDGMENT_TOKENS = 32;
+    private static final String STUDY_FILE = "study.json";
 
     private final JudgeStudySettings settings;
     private final PrintWriter out;
@@ -58,6 +59,7 @@ final class JudgeStudy {
         Preflight.outputFolder(folder);
         Preflight.portsFree(settings.port());
         System.setProperty("ai.djl.offline", "true");
+        List<JudgeStudyReport.Point> earlier = earlierPoints(folder);
         out.println("Output folder: " + folder);
         try (LocalDatabase database = LocalDatabase.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword())) {
             out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
@@ -71,7 +73,11 @@ final class JudgeStudy {
                     LocalPlatform.ports(settings.port()))) {
                 out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
                 GatewayClient api = new GatewayClient(settings.port());
-                List<JudgeStudyReport.Point> points = new ArrayList<>();
+                List<JudgeStudyReport.Point> points = new ArrayList<>(earlier);
+                if (!earlier.isEmpty()) {
+                    out.println("Keeping " + earlier.size() + " point(s) measured earlier in this folder with the"
+                            + " same settings");
+                }
                 int index = 0;
                 for (ModelSize size : settings.sizes()) {
                     long baseId = registerBase(api, folder, size);
@@ -86,9 +92,10 @@ final class JudgeStudy {
                                 size.name().toLowerCase(Locale.ROOT),
                                 budget));
                         points.addAll(measure(api, folder, size, baseId, budget));
+                        points = JudgeStudyReport.ordered(points);
                         // the figures so far, so that a study stopped early still leaves its table
                         JudgeStudyReport.write(folder, describe(), points, Duration.between(started, Instant.now()));
-                        write(folder.resolve("points.json"), JSON.writeValueAsString(points));
+                        write(folder.resolve(STUDY_FILE), JSON.writeValueAsString(new Saved(fixedSettings(), points)));
                     }
                 }
                 Duration took = Duration.between(started, Instant.now());
@@ -100,6 +107,36 @@ final class JudgeStudy {
             }
         }
     }
+
+    /** The points a study with the same fixed settings measured in this folder, less those this grid measures again. */
+    private List<JudgeStudyReport.Point> earlierPoints(Path folder) {
+        Path file = folder.resolve(STUDY_FILE);
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        Saved saved;
+        try {
+            saved = JSON.readValue(file.toFile(), Saved.class);
+        } catch (RuntimeException e) {
+            throw new UserError("cannot read " + file + " (" + e.getMessage() + "); use another --out");
+        }
+        if (!fixedSettings().equals(saved.settings())) {
+            throw new UserError("the output folder holds a study with other settings (" + saved.settings()
+                    + "); use another --out to measure with these");
+        }
+        return saved.points().stream().filter(p -> !measuredHere(p)).toList();
+    }
+
+    private boolean measuredHere(JudgeStudyReport.Point point) {
+        return settings.sizes().stream()
+                        .anyMatch(s -> s.name().toLowerCase(Locale.ROOT).equals(point.size()))
+                && settings.eftBudgets().contains(point.eftPerFamily())
+                && settings.recipes().stream()
+                        .anyMatch(r -> r.name().toLowerCase(Locale.ROOT).equals(point.recipe()));
+    }
+
+    /** What a folder's points were measured with, beside the grid ({@code study.json}). */
+    record Saved(String settings, List<JudgeStudyReport.Point> points) {}
 
     private long registerBase(GatewayClient api, Path folder, ModelSize size) {
         CharacterVocabulary vocabulary = CharacterVocabulary.ascii();
@@ -379,7 +416,7 @@ final class JudgeStudy {
     }
 
     private String describe() {
-        return "sizes "
+        return "this invocation's grid: sizes "
                 + settings.sizes().stream()
                         .map(s -> s.name().toLowerCase(Locale.ROOT))
                         .toList()
@@ -387,7 +424,12 @@ final class JudgeStudy {
                 + settings.recipes().stream()
                         .map(r -> r.name().toLowerCase(Locale.ROOT))
                         .toList()
-                + ", families " + settings.families() + ", " + settings.iftPerFamily() + " IFT examples per family, "
+                + "; " + fixedSettings();
+    }
+
+    /** Everything but the grid: points measured with the same fixed settings can share a report. */
+    private String fixedSettings() {
+        return "families " + settings.families() + ", " + settings.iftPerFamily() + " IFT examples per family, "
                 + settings.sftEpochs() + " SFT epochs (lr 3e-3 cosine to 3e-4, batch 16), "
                 + settings.evalPerFamily() + " held-out prompts per family, K " + settings.samples()
                 + " samples per prompt at temperature 1.0 (max " + MAX_ANSWER_TOKENS + " tokens), "

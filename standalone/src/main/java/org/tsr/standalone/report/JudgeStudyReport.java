@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,20 @@ public final class JudgeStudyReport {
         public boolean reachesBar() {
             return families.values().stream().anyMatch(r -> r.pairs() > 0 && r.agreement() >= BAR);
         }
+    }
+
+    /** The points by size (smallest first), then EFT budget, then recipe. */
+    public static List<Point> ordered(List<Point> points) {
+        List<String> sizes = List.of("tiny", "small", "medium");
+        return points.stream()
+                .sorted(Comparator.comparingInt((Point p) -> {
+                            int known = sizes.indexOf(p.size());
+                            return known < 0 ? sizes.size() : known;
+                        })
+                        .thenComparing(Point::size)
+                        .thenComparingInt(Point::eftPerFamily)
+                        .thenComparing(Point::recipe))
+                .toList();
     }
 
     /** Groups the samples by family and prompt and measures the judge's agreement with the oracle. */
