@@ -92,7 +92,7 @@ final class JudgeStudy {
                                 size.name().toLowerCase(Locale.ROOT),
                                 budget));
                         points.addAll(measure(api, folder, size, baseId, budget));
-                        points = JudgeStudyReport.ordered(points);
+                        points = new ArrayList<>(JudgeStudyReport.ordered(points));
                         // the figures so far, so that a study stopped early still leaves its table
                         JudgeStudyReport.write(folder, describe(), points, Duration.between(started, Instant.now()));
                         write(folder.resolve(STUDY_FILE), JSON.writeValueAsString(new Saved(fixedSettings(), points)));
