@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,23 +76,38 @@ final class JudgeStudy {
                 GatewayClient api = new GatewayClient(settings.port());
                 List<JudgeStudyReport.Point> points = new ArrayList<>(earlier);
                 if (!earlier.isEmpty()) {
-                    out.println("Keeping " + earlier.size() + " point(s) measured earlier in this folder with the"
-                            + " same settings");
+                    out.println("Keeping the " + earlier.size() + " point(s) measured earlier in this folder with the"
+                            + " same settings; they are not measured again");
                 }
+                // budget by budget, every size at each, so that a study stopped early has compared the sizes
+                Map<ModelSize, Long> bases = new EnumMap<>(ModelSize.class);
                 int index = 0;
-                for (ModelSize size : settings.sizes()) {
-                    long baseId = registerBase(api, folder, size);
-                    for (int budget : settings.eftBudgets()) {
+                int total = settings.eftBudgets().size() * settings.sizes().size();
+                for (int budget : settings.eftBudgets()) {
+                    for (ModelSize size : settings.sizes()) {
                         index++;
+                        String name = size.name().toLowerCase(Locale.ROOT);
+                        List<JudgeStudySettings.Recipe> missing = settings.recipes().stream()
+                                .filter(recipe -> earlier.stream()
+                                        .noneMatch(p -> p.size().equals(name)
+                                                && p.eftPerFamily() == budget
+                                                && p.recipe()
+                                                        .equals(recipe.name().toLowerCase(Locale.ROOT))))
+                                .toList();
                         out.println();
                         out.println(String.format(
                                 Locale.ROOT,
-                                "Point %d of %d: %s, %d EFT examples per family",
+                                "Point %d of %d: %s, %d EFT examples per family%s",
                                 index,
-                                settings.points() / settings.recipes().size(),
-                                size.name().toLowerCase(Locale.ROOT),
-                                budget));
-                        points.addAll(measure(api, folder, size, baseId, budget));
+                                total,
+                                name,
+                                budget,
+                                missing.isEmpty() ? ": measured earlier in this folder, kept" : ""));
+                        if (missing.isEmpty()) {
+                            continue;
+                        }
+                        long baseId = bases.computeIfAbsent(size, s -> registerBase(api, folder, s));
+                        points.addAll(measure(api, folder, size, baseId, budget, missing));
                         points = new ArrayList<>(JudgeStudyReport.ordered(points));
                         // the figures so far, so that a study stopped early still leaves its table
                         JudgeStudyReport.write(folder, describe(), points, Duration.between(started, Instant.now()));
@@ -108,7 +124,7 @@ final class JudgeStudy {
         }
     }
 
-    /** The points a study with the same fixed settings measured in this folder, less those this grid measures again. */
+    /** The points a study with the same fixed settings measured in this folder: kept, not measured again. */
     private List<JudgeStudyReport.Point> earlierPoints(Path folder) {
         Path file = folder.resolve(STUDY_FILE);
         if (!Files.isRegularFile(file)) {
@@ -124,15 +140,7 @@ final class JudgeStudy {
             throw new UserError("the output folder holds a study with other settings (" + saved.settings()
                     + "); use another --out to measure with these");
         }
-        return saved.points().stream().filter(p -> !measuredHere(p)).toList();
-    }
-
-    private boolean measuredHere(JudgeStudyReport.Point point) {
-        return settings.sizes().stream()
-                        .anyMatch(s -> s.name().toLowerCase(Locale.ROOT).equals(point.size()))
-                && settings.eftBudgets().contains(point.eftPerFamily())
-                && settings.recipes().stream()
-                        .anyMatch(r -> r.name().toLowerCase(Locale.ROOT).equals(point.recipe()));
+        return saved.points();
     }
 
     /** What a folder's points were measured with, beside the grid ({@code study.json}). */
@@ -160,9 +168,14 @@ final class JudgeStudy {
                 .asLong();
     }
 
-    /** One M0 per size and budget; each recipe the settings name is measured from it. */
+    /** One M0 per size and budget; each of the recipes is measured from it. */
     private List<JudgeStudyReport.Point> measure(
-            GatewayClient api, Path folder, ModelSize size, long baseId, int budget) {
+            GatewayClient api,
+            Path folder,
+            ModelSize size,
+            long baseId,
+            int budget,
+            List<JudgeStudySettings.Recipe> recipes) {
         String label = size.name().toLowerCase(Locale.ROOT) + "-eft-" + budget;
         Instant start = Instant.now();
         SuiteSpec spec = new SuiteSpec(
@@ -173,10 +186,10 @@ final class JudgeStudy {
         List<SuitePrompt> heldOut =
                 suite.stream().filter(p -> p.split().equals("EVAL")).toList();
         List<JudgeStudyReport.Point> points = new ArrayList<>();
-        if (settings.recipes().contains(JudgeStudySettings.Recipe.SUITE)) {
+        if (recipes.contains(JudgeStudySettings.Recipe.SUITE)) {
             points.add(judgeOwnSamples(api, folder, size, budget, JudgeStudySettings.Recipe.SUITE, m0, heldOut, start));
         }
-        if (settings.recipes().contains(JudgeStudySettings.Recipe.OWN)) {
+        if (recipes.contains(JudgeStudySettings.Recipe.OWN)) {
             Instant ownStart = Instant.now();
             long own = trainOnOwnSamples(api, folder, label, m0, spec, suite);
             Instant counted = start.plus(Duration.between(ownStart, Instant.now()));

@@ -22,8 +22,10 @@ import picocli.CommandLine.Option;
                     + " held-out prompt from M0 (temperature 1.0), judge each with M0 in the suite's compact"
                     + " template, grade each with the oracle, and count the pairs ordered alike, per task family.",
             "Writes report.md (the table), judge-agreement.png (agreement against EFT budget, one line per size),"
-                    + " study.json (the points, which a later invocation with the same settings into the same folder"
-                    + " keeps and adds to) and every judged sample per point to the output folder."
+                    + " study.json (the points) and every judged sample per point to the output folder. The grid is"
+                    + " measured budget by budget, every size at each. Points already in the folder's study.json with"
+                    + " the same settings are kept and not measured again, so a stopped study goes on where it"
+                    + " stopped and a later invocation can add sizes or budgets."
         })
 final class JudgeStudyCommand implements Callable<Integer> {
 

@@ -193,7 +193,10 @@ public final class JudgeStudyReport {
             StringBuilder report = new StringBuilder("# Judge study\n\n");
             report.append("Settings: ").append(settings).append("\n\n");
             report.append(String.format(
-                    Locale.ROOT, "Took %s for %d point(s).%n%n", minutes(took.toMillis() / 1000.0), points.size()));
+                    Locale.ROOT,
+                    "%d point(s); the last invocation took %s (each point's own wall time is in the table).%n%n",
+                    points.size(),
+                    minutes(took.toMillis() / 1000.0)));
             report.append(verdict(points)).append("\n\n");
             report.append(
                     "Agreement: the share of pairs of M0's own samples to one held-out prompt, among those the oracle"

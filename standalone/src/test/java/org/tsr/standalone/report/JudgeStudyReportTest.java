@@ -86,7 +86,7 @@ class JudgeStudyReportTest {
         Point point = JudgeStudyReport.point("tiny", 50, "suite", samples(), 90);
         Path report = JudgeStudyReport.write(folder, "a grid", List.of(point), Duration.ofMinutes(3));
         assertThat(Files.readString(report))
-                .contains("Settings: a grid", "Took 3.0 min for 1 point(s).", "| tiny | 50 | suite |")
+                .contains("Settings: a grid", "1 point(s); the last invocation took 3.0 min", "| tiny | 50 | suite |")
                 .contains("![judge agreement](judge-agreement.png)");
         assertThat(Files.size(folder.resolve("judge-agreement.png"))).isGreaterThan(1000);
     }
