@@ -62,6 +62,14 @@ final class JudgeStudy {
         System.setProperty("ai.djl.offline", "true");
         List<JudgeStudyReport.Point> earlier = earlierPoints(folder);
         out.println("Output folder: " + folder);
+        if (settings.sizes().stream()
+                .allMatch(size -> settings.eftBudgets().stream()
+                        .allMatch(budget -> missing(earlier, size, budget).isEmpty()))) {
+            Path report = JudgeStudyReport.write(folder, describe(), earlier, Duration.between(started, Instant.now()));
+            out.println("Every point was measured earlier in this folder; report and chart written again: " + report);
+            out.println(JudgeStudyReport.verdict(earlier));
+            return;
+        }
         try (LocalDatabase database = LocalDatabase.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword())) {
             out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
             out.println("Starting the five services (gateway on port " + settings.port() + ", log in "
@@ -87,13 +95,7 @@ final class JudgeStudy {
                     for (ModelSize size : settings.sizes()) {
                         index++;
                         String name = size.name().toLowerCase(Locale.ROOT);
-                        List<JudgeStudySettings.Recipe> missing = settings.recipes().stream()
-                                .filter(recipe -> earlier.stream()
-                                        .noneMatch(p -> p.size().equals(name)
-                                                && p.eftPerFamily() == budget
-                                                && p.recipe()
-                                                        .equals(recipe.name().toLowerCase(Locale.ROOT))))
-                                .toList();
+                        List<JudgeStudySettings.Recipe> missing = missing(earlier, size, budget);
                         out.println();
                         out.println(String.format(
                                 Locale.ROOT,
@@ -122,6 +124,17 @@ final class JudgeStudy {
                 out.println("Finished in " + ProgressView.clock(took) + ". Report: " + report);
             }
         }
+    }
+
+    /** The recipes of the grid not yet measured for this size and budget. */
+    private List<JudgeStudySettings.Recipe> missing(List<JudgeStudyReport.Point> earlier, ModelSize size, int budget) {
+        String name = size.name().toLowerCase(Locale.ROOT);
+        return settings.recipes().stream()
+                .filter(recipe -> earlier.stream()
+                        .noneMatch(p -> p.size().equals(name)
+                                && p.eftPerFamily() == budget
+                                && p.recipe().equals(recipe.name().toLowerCase(Locale.ROOT))))
+                .toList();
     }
 
     /** The points a study with the same fixed settings measured in this folder: kept, not measured again. */

@@ -179,10 +179,12 @@ public final class JudgeStudyReport {
         }
         Charts.line(
                 file,
-                "Self-judge agreement with the oracle on M0's own sample pairs (bar: 0.90)",
+                "M0's self-judge on its own sample pairs",
                 "EFT examples per family in M0's SFT",
-                "pairs ordered like the oracle",
-                series);
+                "share of pairs ordered like the oracle",
+                series,
+                new double[] {0.3, 1.0},
+                Map.entry(" the bar: " + BAR, BAR));
     }
 
     /** Writes {@code report.md} and {@code judge-agreement.png} into the folder and returns the Markdown file. */
