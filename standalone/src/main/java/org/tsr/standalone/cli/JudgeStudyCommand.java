@@ -42,7 +42,8 @@ final class JudgeStudyCommand implements Callable<Integer> {
             names = "--sizes",
             split = ",",
             defaultValue = "tiny,small",
-            description = "Built-in model sizes: tiny (~1M parameters), small (~5M) (default: ${DEFAULT-VALUE}).")
+            description = "Built-in model sizes: tiny (~1M parameters), small (~5M), medium (~19M) (default:"
+                    + " ${DEFAULT-VALUE}).")
     List<String> sizes;
 
     @Option(

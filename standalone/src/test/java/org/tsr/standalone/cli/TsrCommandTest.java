@@ -43,7 +43,7 @@ class TsrCommandTest {
     @Test
     void aBadValueIsExplained() {
         assertThat(tsr("demo", "--model", "huge").err().strip())
-                .isEqualTo("tsr: --model must be tiny or small, got 'huge'");
+                .isEqualTo("tsr: --model must be tiny, small or medium, got 'huge'");
         Outcome samples = tsr("demo", "--samples", "1");
         assertThat(samples.code()).isEqualTo(1);
         assertThat(samples.err().strip())
@@ -100,7 +100,7 @@ class TsrCommandTest {
     @Test
     void aBadJudgeStudyValueIsExplained() {
         assertThat(tsr("judge-study", "--sizes", "tiny,huge").err().strip())
-                .isEqualTo("tsr: --sizes takes tiny, small, got 'huge'");
+                .isEqualTo("tsr: --sizes takes tiny, small, medium, got 'huge'");
         assertThat(tsr("judge-study", "--budgets", "50,0").err().strip())
                 .isEqualTo("tsr: --budgets must each be between 1 and 2000, got 0");
         assertThat(tsr("judge-study", "--recipes", "magic").err().strip())
