@@ -199,15 +199,17 @@ final class JudgeStudy {
         List<SuitePrompt> heldOut =
                 suite.stream().filter(p -> p.split().equals("EVAL")).toList();
         List<JudgeStudyReport.Point> points = new ArrayList<>();
+        // an OWN point's time is its M0's and its own, without the SUITE point's sampling and judging
+        Instant ownStart = start;
         if (recipes.contains(JudgeStudySettings.Recipe.SUITE)) {
+            Instant judging = Instant.now();
             points.add(judgeOwnSamples(api, folder, size, budget, JudgeStudySettings.Recipe.SUITE, m0, heldOut, start));
+            ownStart = start.plus(Duration.between(judging, Instant.now()));
         }
         if (recipes.contains(JudgeStudySettings.Recipe.OWN)) {
-            Instant ownStart = Instant.now();
             long own = trainOnOwnSamples(api, folder, label, m0, spec, suite);
-            Instant counted = start.plus(Duration.between(ownStart, Instant.now()));
             points.add(
-                    judgeOwnSamples(api, folder, size, budget, JudgeStudySettings.Recipe.OWN, own, heldOut, counted));
+                    judgeOwnSamples(api, folder, size, budget, JudgeStudySettings.Recipe.OWN, own, heldOut, ownStart));
         }
         return points;
     }
