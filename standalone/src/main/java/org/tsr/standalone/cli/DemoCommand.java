@@ -67,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             defaultValue = "tiny",
-            description = "Built-in model size: tiny (~1M parameters) or small (~5M) (default: ${DEFAULT-VALUE}).")
+            description = "Built-in model size: tiny (~1M parameters), small (~5M) or medium (~19M) (default:"
+                    + " ${DEFAULT-VALUE}).")
     String model;
 
     @Option(
@@ -117,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             size = ModelSize.valueOf(model.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserError("--model must be tiny or small, got '" + model + "'");
+            throw new UserError("--model must be tiny, small or medium, got '" + model + "'");
         }
         require(!methods.isEmpty(), "--methods needs SR, TSR or both");
         List<DemoSettings.Judge> judgeRoles = new java.util.ArrayList<>();

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Map;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
 import org.tsr.standalone.Platform;
-import org.tsr.standalone.Platform.Service;
 import org.tsr.standalone.report.ExperimentReport;
 import org.tsr.standalone.report.SeedRuns;
 import org.tsr.tasks.JudgeFormat;
@@ -60,7 +58,11 @@ final class DemoExperiment {
             out.println("Starting the five services (gateway on port " + settings.port() + ", log in "
                     + folder.resolve("platform.log") + ") ...");
             try (Platform platform = Platform.start(
-                    database.url(), database.user(), database.password(), platformSettings(folder), ports())) {
+                    database.url(),
+                    database.user(),
+                    database.password(),
+                    LocalPlatform.settings(folder),
+                    LocalPlatform.ports(settings.port()))) {
                 out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
                 GatewayClient api = new GatewayClient(settings.port());
                 List<SeedRuns> results = new ArrayList<>();
@@ -275,29 +277,6 @@ final class DemoExperiment {
             }
             sleep();
         }
-    }
-
-    private Map<String, String> platformSettings(Path folder) {
-        Map<String, String> platform = new LinkedHashMap<>();
-        platform.put("tsr.access.enabled", "false");
-        platform.put("tsr.orchestration.tick", "200ms");
-        for (String service : List.of("generator", "judge", "pairing", "trainer")) {
-            platform.put("tsr." + service + ".idle-poll", "100ms");
-        }
-        platform.put("tsr.trainer.checkpoint-dir", folder.resolve("checkpoints").toString());
-        // the experiment's database goes away with it: on Ctrl-C there is no unit worth finishing
-        platform.put("tsr.work-queue.shutdown-grace", "2s");
-        platform.put("logging.file.name", folder.resolve("platform.log").toString());
-        platform.put("logging.threshold.console", "OFF");
-        return platform;
-    }
-
-    private Map<Service, Integer> ports() {
-        Map<Service, Integer> ports = new EnumMap<>(Service.class);
-        for (Service service : Service.values()) {
-            ports.put(service, Preflight.port(settings.port(), service));
-        }
-        return ports;
     }
 
     private String describe() {

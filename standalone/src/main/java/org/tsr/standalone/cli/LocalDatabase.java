@@ -19,9 +19,14 @@ final class LocalDatabase implements AutoCloseable {
     }
 
     static LocalDatabase open(DemoSettings settings) {
-        if (settings.dbUrl() != null) {
-            Preflight.databaseReachable(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
-            return new LocalDatabase(null, settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+        return open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
+    }
+
+    /** The database at {@code dbUrl}, checked first, or an embedded one when it is null. */
+    static LocalDatabase open(String dbUrl, String dbUser, String dbPassword) {
+        if (dbUrl != null) {
+            Preflight.databaseReachable(dbUrl, dbUser, dbPassword);
+            return new LocalDatabase(null, dbUrl, dbUser, dbPassword);
         }
         // its server's output belongs in the platform log, not on the terminal before the services start
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))

@@ -9,12 +9,15 @@ enum ModelSize {
     /** About 1M parameters: hidden 128, 4 layers. */
     TINY,
     /** About 5M parameters: hidden 256, 6 layers. */
-    SMALL;
+    SMALL,
+    /** About 19M parameters: hidden 512, 6 layers, 8 heads over 4 KV heads. */
+    MEDIUM;
 
     ModelConfig config(CharacterVocabulary vocabulary) {
         return switch (this) {
             case TINY -> TinyModels.tiny(vocabulary);
             case SMALL -> TinyModels.config(vocabulary, 256, 1024, 6, 8, 4, 256);
+            case MEDIUM -> TinyModels.config(vocabulary, 512, 1536, 6, 8, 4, 256);
         };
     }
 }

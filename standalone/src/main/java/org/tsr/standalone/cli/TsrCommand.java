@@ -4,13 +4,21 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code tsr} command line: {@code tsr demo} runs the default experiment, {@code tsr export-suite} writes the suite. */
+/**
+ * The {@code tsr} command line: {@code tsr demo} runs the default experiment, {@code tsr judge-study} measures the
+ * self-judge per model size and EFT budget, {@code tsr export-suite} writes the suite.
+ */
 @Command(
         name = "tsr",
         mixinStandardHelpOptions = true,
         version = "tsr 0.1.0",
         description = "Temporal Self-Rewarding platform: runs SR and TSR experiments on the built-in task suite.",
-        subcommands = {DemoCommand.class, ExportSuiteCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            JudgeStudyCommand.class,
+            ExportSuiteCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class TsrCommand implements Runnable {
 
     @CommandLine.Spec

@@ -10,8 +10,11 @@ import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
@@ -33,6 +36,21 @@ final class Charts {
     private Charts() {}
 
     static void line(Path file, String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
+        line(file, title, xLabel, yLabel, series, null, null);
+    }
+
+    /**
+     * @param yRange the y axis from the first to the second value, or null to fit the data
+     * @param marker a dashed horizontal line at this y with its label, or null
+     */
+    static void line(
+            Path file,
+            String title,
+            String xLabel,
+            String yLabel,
+            Map<String, List<Point>> series,
+            double[] yRange,
+            Map.Entry<String, Double> marker) {
         System.setProperty("java.awt.headless", "true");
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         for (Map.Entry<String, List<Point>> entry : series.entrySet()) {
@@ -61,7 +79,20 @@ final class Charts {
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(false);
+        if (yRange != null) {
+            y.setRange(yRange[0], yRange[1]);
+        }
         XYPlot plot = new XYPlot(data, x, y, renderer);
+        if (marker != null) {
+            ValueMarker line = new ValueMarker(marker.getValue());
+            line.setPaint(Color.DARK_GRAY);
+            line.setStroke(
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            line.setLabel(marker.getKey());
+            line.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            line.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            plot.addRangeMarker(line);
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -43,7 +43,7 @@ class TsrCommandTest {
     @Test
     void aBadValueIsExplained() {
         assertThat(tsr("demo", "--model", "huge").err().strip())
-                .isEqualTo("tsr: --model must be tiny or small, got 'huge'");
+                .isEqualTo("tsr: --model must be tiny, small or medium, got 'huge'");
         Outcome samples = tsr("demo", "--samples", "1");
         assertThat(samples.code()).isEqualTo(1);
         assertThat(samples.err().strip())
@@ -86,6 +86,57 @@ class TsrCommandTest {
         assertThat(outcome.code()).isEqualTo(1);
         assertThat(outcome.err())
                 .startsWith("tsr: cannot reach the database at jdbc:postgresql://127.0.0.1:9/nowhere:");
+        assertThat(outcome.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void helpExplainsTheJudgeStudyOptions() {
+        Outcome help = tsr("judge-study", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--sizes", "--budgets", "--recipes", "--families", "--seed", "--out", "--port");
+        assertThat(tsr("--help").out()).contains("judge-study");
+    }
+
+    @Test
+    void aBadJudgeStudyValueIsExplained() {
+        assertThat(tsr("judge-study", "--sizes", "tiny,huge").err().strip())
+                .isEqualTo("tsr: --sizes takes tiny, small, medium, got 'huge'");
+        assertThat(tsr("judge-study", "--budgets", "50,0").err().strip())
+                .isEqualTo("tsr: --budgets must each be between 1 and 2000, got 0");
+        assertThat(tsr("judge-study", "--recipes", "magic").err().strip())
+                .isEqualTo("tsr: --recipes takes suite, own, got 'magic'");
+        assertThat(tsr("judge-study", "--families", "sort,spell").err().strip())
+                .isEqualTo("tsr: --families takes sort, reverse, add, count, got 'spell'");
+        Outcome samples = tsr("judge-study", "--samples", "1");
+        assertThat(samples.code()).isEqualTo(1);
+        assertThat(samples.err().strip())
+                .isEqualTo("tsr: --samples must be between 2 and 16 (pairs need two responses)");
+        Outcome budgets = tsr("judge-study", "--budgets", "fifty");
+        assertThat(budgets.code()).isEqualTo(2);
+        assertThat(budgets.err()).contains("Invalid value for option '--budgets'");
+    }
+
+    @Test
+    void theJudgeStudyGridIsEverySizeWithEveryBudget() {
+        JudgeStudyCommand command = new JudgeStudyCommand();
+        new picocli.CommandLine(command).parseArgs("--sizes", "small,tiny,small", "--budgets", "50,150", "--seed", "7");
+        JudgeStudySettings settings = command.settings();
+        assertThat(settings.sizes()).containsExactly(ModelSize.SMALL, ModelSize.TINY);
+        assertThat(settings.eftBudgets()).containsExactly(50, 150);
+        assertThat(settings.recipes()).containsExactly(JudgeStudySettings.Recipe.SUITE);
+        assertThat(settings.families()).containsExactly("sort", "reverse", "add", "count");
+        assertThat(settings.points()).isEqualTo(4);
+        assertThat(settings.seed()).isEqualTo(7);
+    }
+
+    @Test
+    void aJudgeStudyFolderWithOtherSettingsIsNotMixedIn() throws Exception {
+        Files.writeString(work.resolve("study.json"), "{\"settings\":\"families [sort]\",\"points\":[]}");
+        Outcome outcome = tsr("judge-study", "-o", work.toString(), "--port", Integer.toString(FreePorts.base()));
+        assertThat(outcome.code()).isEqualTo(1);
+        assertThat(outcome.err())
+                .startsWith("tsr: the output folder holds a study with other settings (families [sort]); use another"
+                        + " --out");
         assertThat(outcome.err().strip().lines()).hasSize(1);
     }
 
