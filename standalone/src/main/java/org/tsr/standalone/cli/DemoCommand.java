@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--judges",
             split = ",",
-            defaultValue = "self",
+            defaultValue = "self,frozen,oracle",
             description = "Who judges, one run per method and judge: self (the policy judges its own samples, the"
                     + " papers' setting), frozen (M0 judges every iteration) or oracle (the suite's oracle, a"
                     + " control) (default: ${DEFAULT-VALUE}).")
