@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
-import org.tsr.standalone.Platform;
 import org.tsr.standalone.report.ExperimentReport;
 import org.tsr.standalone.report.SeedRuns;
 import org.tsr.tasks.JudgeFormat;
@@ -49,37 +48,24 @@ final class DemoExperiment {
     void run() {
         Instant started = Instant.now();
         Path folder = settings.out().toAbsolutePath().normalize();
-        Preflight.outputFolder(folder);
-        Preflight.portsFree(settings.port());
-        System.setProperty("ai.djl.offline", "true");
+        LocalPlatform.preflight(folder, settings.port());
         out.println("Output folder: " + folder);
-        try (LocalDatabase database = LocalDatabase.open(settings)) {
-            out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
-            out.println("Starting the five services (gateway on port " + settings.port() + ", log in "
-                    + folder.resolve("platform.log") + ") ...");
-            try (Platform platform = Platform.start(
-                    database.url(),
-                    database.user(),
-                    database.password(),
-                    LocalPlatform.settings(folder),
-                    LocalPlatform.ports(settings.port()))) {
-                out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
-                GatewayClient api = new GatewayClient(settings.port());
-                List<SeedRuns> results = new ArrayList<>();
-                for (int i = 0; i < settings.seeds(); i++) {
-                    results.add(runSeed(api, folder, settings.firstSeed() + i));
-                }
-                Duration took = Duration.between(started, Instant.now());
-                Path report = ExperimentReport.write(folder, describe(), results, took);
-                out.println();
-                out.println(ExperimentReport.summaryTable(results));
-                out.println("Finished in " + ProgressView.clock(took) + ". Report: " + report);
-                List<String> failed = results.stream()
-                        .flatMap(seed -> seed.failures().stream())
-                        .toList();
-                if (!failed.isEmpty()) {
-                    throw new UserError("some runs failed: " + String.join("; ", failed));
-                }
+        try (LocalPlatform.Running platform = LocalPlatform.start(
+                folder, settings.port(), settings.dbUrl(), settings.dbUser(), settings.dbPassword(), out, started)) {
+            GatewayClient api = platform.api();
+            List<SeedRuns> results = new ArrayList<>();
+            for (int i = 0; i < settings.seeds(); i++) {
+                results.add(runSeed(api, folder, settings.firstSeed() + i));
+            }
+            Duration took = Duration.between(started, Instant.now());
+            Path report = ExperimentReport.write(folder, describe(), results, took);
+            out.println();
+            out.println(ExperimentReport.summaryTable(results));
+            out.println("Finished in " + ProgressView.clock(took) + ". Report: " + report);
+            List<String> failed =
+                    results.stream().flatMap(seed -> seed.failures().stream()).toList();
+            if (!failed.isEmpty()) {
+                throw new UserError("some runs failed: " + String.join("; ", failed));
             }
         }
     }

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
-import org.tsr.standalone.Platform;
 import org.tsr.standalone.report.JudgeStudyReport;
 import org.tsr.tasks.Grade;
 import org.tsr.tasks.JudgeFormat;
@@ -57,9 +56,7 @@ final class JudgeStudy {
     void run() {
         Instant started = Instant.now();
         Path folder = settings.out().toAbsolutePath().normalize();
-        Preflight.outputFolder(folder);
-        Preflight.portsFree(settings.port());
-        System.setProperty("ai.djl.offline", "true");
+        LocalPlatform.preflight(folder, settings.port());
         List<JudgeStudyReport.Point> earlier = earlierPoints(folder);
         out.println("Output folder: " + folder);
         if (settings.sizes().stream()
@@ -70,59 +67,49 @@ final class JudgeStudy {
             out.println(JudgeStudyReport.verdict(earlier));
             return;
         }
-        try (LocalDatabase database = LocalDatabase.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword())) {
-            out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
-            out.println("Starting the five services (gateway on port " + settings.port() + ", log in "
-                    + folder.resolve("platform.log") + ") ...");
-            try (Platform platform = Platform.start(
-                    database.url(),
-                    database.user(),
-                    database.password(),
-                    LocalPlatform.settings(folder),
-                    LocalPlatform.ports(settings.port()))) {
-                out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
-                GatewayClient api = new GatewayClient(settings.port());
-                List<JudgeStudyReport.Point> points = new ArrayList<>(earlier);
-                if (!earlier.isEmpty()) {
-                    out.println("Keeping the " + earlier.size() + " point(s) measured earlier in this folder with the"
-                            + " same settings; they are not measured again");
-                }
-                // budget by budget, every size at each, so that a study stopped early has compared the sizes
-                Map<ModelSize, Long> bases = new EnumMap<>(ModelSize.class);
-                int index = 0;
-                int total = settings.eftBudgets().size() * settings.sizes().size();
-                for (int budget : settings.eftBudgets()) {
-                    for (ModelSize size : settings.sizes()) {
-                        index++;
-                        String name = size.name().toLowerCase(Locale.ROOT);
-                        List<JudgeStudySettings.Recipe> missing = missing(earlier, size, budget);
-                        out.println();
-                        out.println(String.format(
-                                Locale.ROOT,
-                                "Point %d of %d: %s, %d EFT examples per family%s",
-                                index,
-                                total,
-                                name,
-                                budget,
-                                missing.isEmpty() ? ": measured earlier in this folder, kept" : ""));
-                        if (missing.isEmpty()) {
-                            continue;
-                        }
-                        long baseId = bases.computeIfAbsent(size, s -> registerBase(api, folder, s));
-                        points.addAll(measure(api, folder, size, baseId, budget, missing));
-                        points = new ArrayList<>(JudgeStudyReport.ordered(points));
-                        // the figures so far, so that a study stopped early still leaves its table
-                        JudgeStudyReport.write(folder, describe(), points, Duration.between(started, Instant.now()));
-                        write(folder.resolve(STUDY_FILE), JSON.writeValueAsString(new Saved(fixedSettings(), points)));
-                    }
-                }
-                Duration took = Duration.between(started, Instant.now());
-                Path report = JudgeStudyReport.write(folder, describe(), points, took);
-                out.println();
-                out.println(JudgeStudyReport.table(points));
-                out.println(JudgeStudyReport.verdict(points));
-                out.println("Finished in " + ProgressView.clock(took) + ". Report: " + report);
+        try (LocalPlatform.Running platform = LocalPlatform.start(
+                folder, settings.port(), settings.dbUrl(), settings.dbUser(), settings.dbPassword(), out, started)) {
+            GatewayClient api = platform.api();
+            List<JudgeStudyReport.Point> points = new ArrayList<>(earlier);
+            if (!earlier.isEmpty()) {
+                out.println("Keeping the " + earlier.size() + " point(s) measured earlier in this folder with the"
+                        + " same settings; they are not measured again");
             }
+            // budget by budget, every size at each, so that a study stopped early has compared the sizes
+            Map<ModelSize, Long> bases = new EnumMap<>(ModelSize.class);
+            int index = 0;
+            int total = settings.eftBudgets().size() * settings.sizes().size();
+            for (int budget : settings.eftBudgets()) {
+                for (ModelSize size : settings.sizes()) {
+                    index++;
+                    String name = size.name().toLowerCase(Locale.ROOT);
+                    List<JudgeStudySettings.Recipe> missing = missing(earlier, size, budget);
+                    out.println();
+                    out.println(String.format(
+                            Locale.ROOT,
+                            "Point %d of %d: %s, %d EFT examples per family%s",
+                            index,
+                            total,
+                            name,
+                            budget,
+                            missing.isEmpty() ? ": measured earlier in this folder, kept" : ""));
+                    if (missing.isEmpty()) {
+                        continue;
+                    }
+                    long baseId = bases.computeIfAbsent(size, s -> registerBase(api, folder, s));
+                    points.addAll(measure(api, folder, size, baseId, budget, missing));
+                    points = new ArrayList<>(JudgeStudyReport.ordered(points));
+                    // the figures so far, so that a study stopped early still leaves its table
+                    JudgeStudyReport.write(folder, describe(), points, Duration.between(started, Instant.now()));
+                    write(folder.resolve(STUDY_FILE), JSON.writeValueAsString(new Saved(fixedSettings(), points)));
+                }
+            }
+            Duration took = Duration.between(started, Instant.now());
+            Path report = JudgeStudyReport.write(folder, describe(), points, took);
+            out.println();
+            out.println(JudgeStudyReport.table(points));
+            out.println(JudgeStudyReport.verdict(points));
+            out.println("Finished in " + ProgressView.clock(took) + ". Report: " + report);
         }
     }
 

@@ -18,10 +18,6 @@ final class LocalDatabase implements AutoCloseable {
         this.password = password;
     }
 
-    static LocalDatabase open(DemoSettings settings) {
-        return open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
-    }
-
     /** The database at {@code dbUrl}, checked first, or an embedded one when it is null. */
     static LocalDatabase open(String dbUrl, String dbUser, String dbPassword) {
         if (dbUrl != null) {

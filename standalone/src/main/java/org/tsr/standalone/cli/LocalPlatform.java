@@ -1,16 +1,67 @@
 package org.tsr.standalone.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tsr.standalone.Platform;
 import org.tsr.standalone.Platform.Service;
 
 /** How the command line's experiments start the platform: local settings, one port per service, the log in a file. */
 final class LocalPlatform {
 
     private LocalPlatform() {}
+
+    /** Checks the output folder and the ports before anything starts, and keeps DJL offline. */
+    static void preflight(Path folder, int gatewayPort) {
+        Preflight.outputFolder(folder);
+        Preflight.portsFree(gatewayPort);
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    /** A command's database and its five services, closed together. */
+    record Running(LocalDatabase database, Platform platform, GatewayClient api) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            try {
+                platform.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the database (the one at {@code dbUrl}, else an embedded one) and starts the services on it, telling
+     * {@code out} where everything is and how long the start took since {@code started}.
+     */
+    static Running start(
+            Path folder,
+            int gatewayPort,
+            String dbUrl,
+            String dbUser,
+            String dbPassword,
+            PrintWriter out,
+            Instant started) {
+        LocalDatabase database = LocalDatabase.open(dbUrl, dbUser, dbPassword);
+        try {
+            out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
+            out.println("Starting the five services (gateway on port " + gatewayPort + ", log in "
+                    + folder.resolve("platform.log") + ") ...");
+            Platform platform = Platform.start(
+                    database.url(), database.user(), database.password(), settings(folder), ports(gatewayPort));
+            out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
+            return new Running(database, platform, new GatewayClient(gatewayPort));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
 
     /** API keys off, short polling intervals, checkpoints and the log under the output folder. */
     static Map<String, String> settings(Path folder) {
