@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tsr demo}: the default experiment, SR against TSR at equal compute on the built-in suite. */
@@ -88,24 +89,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "A short experiment for a first look or a CI check: 1 SR and 1 TSR iteration, few prompts.")
     boolean quick;
 
-    @Option(
-            names = "--db-url",
-            description = "JDBC URL of a PostgreSQL to use instead of an embedded one, e.g."
-                    + " jdbc:postgresql://localhost:5432/tsr.")
-    String dbUrl;
-
-    @Option(names = "--db-user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "", description = "Database password.")
-    String dbPassword;
-
-    @Option(
-            names = "--port",
-            defaultValue = "8080",
-            description = "The gateway's port; the generator, judge, pairing and trainer services listen on the four"
-                    + " ports after it (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    PlatformOptions platform;
 
     @Override
     public Integer call() {
@@ -134,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         require(seeds >= 1 && seeds <= 10, "--seeds must be between 1 and 10");
         require(samples >= 2 && samples <= 16, "--samples must be between 2 and 16 (pairs need two responses)");
         require(prompts >= 1 && prompts <= 500, "--prompts must be between 1 and 500");
-        require(port >= 1 && port <= 65531, "--port must leave room for four more ports below 65536");
+        platform.check();
         if (quick) {
             return new DemoSettings(
                     out,
@@ -151,10 +136,10 @@ final class DemoCommand implements Callable<Integer> {
                     4,
                     samples,
                     1,
-                    dbUrl,
-                    dbUser,
-                    dbPassword,
-                    port);
+                    platform.dbUrl,
+                    platform.dbUser,
+                    platform.dbPassword,
+                    platform.port);
         }
         return new DemoSettings(
                 out,
@@ -171,10 +156,10 @@ final class DemoCommand implements Callable<Integer> {
                 4,
                 samples,
                 3,
-                dbUrl,
-                dbUser,
-                dbPassword,
-                port);
+                platform.dbUrl,
+                platform.dbUser,
+                platform.dbPassword,
+                platform.port);
     }
 
     private static void require(boolean condition, String message) {

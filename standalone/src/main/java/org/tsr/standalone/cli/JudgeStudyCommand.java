@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tsr.tasks.Oracle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tsr judge-study}: how well M0 judges its own samples, per model size and EFT budget. */
@@ -102,24 +103,8 @@ final class JudgeStudyCommand implements Callable<Integer> {
             description = "Seed of the suite, base models, sampling and judging" + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(
-            names = "--db-url",
-            description = "JDBC URL of a PostgreSQL to use instead of an embedded one, e.g."
-                    + " jdbc:postgresql://localhost:5432/tsr.")
-    String dbUrl;
-
-    @Option(names = "--db-user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "", description = "Database password.")
-    String dbPassword;
-
-    @Option(
-            names = "--port",
-            defaultValue = "8080",
-            description = "The gateway's port; the generator, judge, pairing and trainer services listen on the four"
-                    + " ports after it (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    PlatformOptions platform;
 
     @Override
     public Integer call() {
@@ -160,7 +145,7 @@ final class JudgeStudyCommand implements Callable<Integer> {
         require(samples >= 2 && samples <= 16, "--samples must be between 2 and 16 (pairs need two responses)");
         require(judgeSamples >= 1 && judgeSamples <= 16, "--judge-samples must be between 1 and 16");
         require(epochs >= 1 && epochs <= 50, "--epochs must be between 1 and 50");
-        require(port >= 1 && port <= 65531, "--port must leave room for four more ports below 65536");
+        platform.check();
         return new JudgeStudySettings(
                 out,
                 modelSizes,
@@ -173,10 +158,10 @@ final class JudgeStudyCommand implements Callable<Integer> {
                 judgeSamples,
                 epochs,
                 seed,
-                dbUrl,
-                dbUser,
-                dbPassword,
-                port);
+                platform.dbUrl,
+                platform.dbUser,
+                platform.dbPassword,
+                platform.port);
     }
 
     private static <T> List<T> distinct(List<T> values) {
