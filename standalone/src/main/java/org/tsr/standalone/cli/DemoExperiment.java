@@ -110,7 +110,8 @@ final class DemoExperiment {
         out.println("  suite: " + suite.size() + " prompts uploaded as prompt set " + promptSet);
 
         Instant sftStart = Instant.now();
-        long m0 = bootstrap(api, baseId, promptSet, seed);
+        long m0 = SftThroughGateway.train(
+                api, progress, baseId, promptSet, settings.sftEpochs(), seed, "M0 (SFT on IFT+EFT)");
         double sftSeconds = Duration.between(sftStart, Instant.now()).toMillis() / 1000.0;
 
         Map<String, Map<String, Object>> planned = new LinkedHashMap<>();
@@ -135,54 +136,6 @@ final class DemoExperiment {
             }
         }
         return new SeedRuns(seed, m0, sftSeconds, reports, failures);
-    }
-
-    /** SFT of the base model on the suite's IFT and EFT data, through the gateway's route to the trainer. */
-    private long bootstrap(GatewayClient api, long baseId, long promptSet, long seed) {
-        Map<String, Object> request = Map.of(
-                "kind",
-                "SFT",
-                "baseGenerationId",
-                baseId,
-                "dataset",
-                Map.of("promptSetId", promptSet, "splits", List.of("IFT", "EFT")),
-                "hyperparameters",
-                Map.of(
-                        "learningRate",
-                        0.003,
-                        "minLearningRate",
-                        0.0003,
-                        "warmupSteps",
-                        10,
-                        "epochs",
-                        settings.sftEpochs(),
-                        "batchSize",
-                        16,
-                        "seed",
-                        seed));
-        long job = api.post("/api/v1/trainer/trainings", request).get("id").asLong();
-        Instant start = Instant.now();
-        while (true) {
-            JsonNode state = api.get("/api/v1/trainer/trainings/" + job);
-            String status = state.get("status").asString();
-            int step = state.get("step").asInt();
-            int total = state.get("totalSteps").asInt(0);
-            double fraction = total == 0 ? 0 : (double) step / total;
-            String line = String.format(
-                    "  M0 (SFT on IFT+EFT)  step %4d/%-4d %s %3.0f%%  elapsed %s",
-                    step, total, ProgressView.bar(fraction, 24), fraction * 100, elapsed(start));
-            progress.show(List.of(line), status + step / 50);
-            if (status.equals("SUCCEEDED")) {
-                progress.done();
-                return state.get("outputGenerationId").asLong();
-            }
-            if (status.equals("FAILED")) {
-                progress.done();
-                throw new IllegalStateException(
-                        "M0's SFT failed: " + state.get("error").asString(""));
-            }
-            sleep();
-        }
     }
 
     private Map<String, Object> runRequest(
@@ -274,10 +227,6 @@ final class DemoExperiment {
                 + settings.promptsPerFamily() + " prompts per family per iteration, " + settings.evalPerFamily()
                 + " held-out prompts per family, " + settings.seedDataPerFamily() + " IFT and EFT examples per family, "
                 + settings.judgeSamples() + " judge samples per response";
-    }
-
-    private static String elapsed(Instant since) {
-        return ProgressView.clock(Duration.between(since, Instant.now()));
     }
 
     private static void write(Path file, String text) {

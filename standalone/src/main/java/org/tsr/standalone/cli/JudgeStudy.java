@@ -365,61 +365,11 @@ final class JudgeStudy {
 
     /** SFT on a prompt set's IFT and EFT examples through the trainer's route, the demo's hyperparameters. */
     private long train(GatewayClient api, long baseId, long promptSet, int epochs, String what) {
-        Map<String, Object> request = Map.of(
-                "kind",
-                "SFT",
-                "baseGenerationId",
-                baseId,
-                "dataset",
-                Map.of("promptSetId", promptSet, "splits", List.of("IFT", "EFT")),
-                "hyperparameters",
-                Map.of(
-                        "learningRate",
-                        0.003,
-                        "minLearningRate",
-                        0.0003,
-                        "warmupSteps",
-                        10,
-                        "epochs",
-                        epochs,
-                        "batchSize",
-                        16,
-                        "seed",
-                        settings.seed()));
-        long job = api.post("/api/v1/trainer/trainings", request).get("id").asLong();
-        Instant start = Instant.now();
-        while (true) {
-            JsonNode state = api.get("/api/v1/trainer/trainings/" + job);
-            String status = state.get("status").asString();
-            int step = state.get("step").asInt();
-            int total = state.get("totalSteps").asInt(0);
-            if (status.equals("SUCCEEDED")) {
-                show("  " + what, total, total, start);
-                progress.done();
-                return state.get("outputGenerationId").asLong();
-            }
-            if (status.equals("FAILED")) {
-                progress.done();
-                throw new IllegalStateException(
-                        what + " failed: " + state.get("error").asString(""));
-            }
-            show("  " + what, step, total, start);
-            sleep();
-        }
+        return SftThroughGateway.train(api, progress, baseId, promptSet, epochs, settings.seed(), what);
     }
 
     private void show(String what, int done, int total, Instant since) {
-        double fraction = total == 0 ? 0 : (double) done / total;
-        String line = String.format(
-                Locale.ROOT,
-                "%-34s %5d/%-5d %s %3.0f%%  elapsed %s",
-                what,
-                done,
-                total,
-                ProgressView.bar(fraction, 24),
-                fraction * 100,
-                ProgressView.clock(Duration.between(since, Instant.now())));
-        progress.show(List.of(line), what + (done * 20 / Math.max(total, 1)));
+        SftThroughGateway.show(progress, what, done, total, since);
     }
 
     private static String perFamily(JudgeStudyReport.Point point) {
