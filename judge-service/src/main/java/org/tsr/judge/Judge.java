@@ -36,17 +36,27 @@ public class Judge {
 
     /**
      * A prompt and the response to judge, with the prompt's task family and reference answer where it has them (the
-     * built-in oracle grades with those).
+     * built-in oracle grades with those), and the stored response's id (0 for a response not stored), which keys a
+     * noisy oracle's draws.
      */
-    public record Item(String prompt, String response, String family, String reference) {
+    public record Item(String prompt, String response, String family, String reference, long responseId) {
 
         public Item(String prompt, String response) {
-            this(prompt, response, null, null);
+            this(prompt, response, null, null, 0);
         }
     }
 
-    /** One judge sample: its raw text and the score read from it (or why there is none). */
-    public record Sample(int sampleIndex, String text, ParsedScore score) {}
+    /**
+     * One judge sample: its raw text and the score read from it (or why there is none), and the tokens the judge model
+     * read and wrote for it (null when no model judged).
+     */
+    public record Sample(
+            int sampleIndex, String text, ParsedScore score, Integer promptTokens, Integer completionTokens) {
+
+        public Sample(int sampleIndex, String text, ParsedScore score) {
+            this(sampleIndex, text, score, null, null);
+        }
+    }
 
     /**
      * Judges every item with {@code settings.n()} samples each.
@@ -59,11 +69,25 @@ public class Judge {
             JudgeTemplate template,
             SamplingSettings settings,
             String modelRole) {
+        return judge(judgeGenerationId, items, template, settings, modelRole, null);
+    }
+
+    /**
+     * Judges every item; when the judge is the built-in oracle and {@code noise} is given, each of the
+     * {@code settings.n()} samples per response is drawn from that noisy oracle instead of the exact grade.
+     */
+    public List<List<Sample>> judge(
+            long judgeGenerationId,
+            List<Item> items,
+            JudgeTemplate template,
+            SamplingSettings settings,
+            String modelRole,
+            NoisyOracle noise) {
         if (generations
                 .findById(judgeGenerationId)
                 .map(ModelGeneration::isBuiltinOracle)
                 .orElse(false)) {
-            return oracle(items, modelRole);
+            return oracle(items, modelRole, noise, settings.n());
         }
         List<List<ChatMessage>> conversations = new ArrayList<>(items.size());
         for (Item item : items) {
@@ -76,27 +100,39 @@ public class Judge {
             for (GeneratedText sample : samples) {
                 ParsedScore score = parser.parse(sample.text());
                 meters.record(modelRole, score);
-                parsed.add(new Sample(sample.sampleIndex(), sample.text(), score));
+                parsed.add(new Sample(
+                        sample.sampleIndex(), sample.text(), score, sample.promptTokens(), sample.completionTokens()));
             }
             judged.add(parsed);
         }
         return judged;
     }
 
-    /** The built-in oracle as the judge: one deterministic judgment per response, its reason and score. */
-    private List<List<Sample>> oracle(List<Item> items, String modelRole) {
+    /**
+     * The built-in oracle as the judge: one deterministic judgment per response, its reason and score; or, with
+     * {@code noise}, {@code samples} judgments per response drawn from the noisy oracle.
+     */
+    private List<List<Sample>> oracle(List<Item> items, String modelRole, NoisyOracle noise, int samples) {
         List<List<Sample>> judged = new ArrayList<>(items.size());
         for (Item item : items) {
-            Sample sample;
-            if (Oracle.canGrade(item.reference())) {
-                Grade grade = Oracle.grade(item.family(), item.prompt(), item.reference(), item.response());
-                sample = new Sample(0, grade.judgment(), ParsedScore.of(grade.score()));
+            List<Sample> drawn = new ArrayList<>();
+            if (!Oracle.canGrade(item.reference())) {
+                drawn.add(new Sample(
+                        0, "", ParsedScore.failed("the built-in oracle grades only prompts with a reference answer")));
             } else {
-                sample = new Sample(
-                        0, "", ParsedScore.failed("the built-in oracle grades only prompts with a reference answer"));
+                Grade grade = Oracle.grade(item.family(), item.prompt(), item.reference(), item.response());
+                if (noise == null) {
+                    drawn.add(new Sample(0, grade.judgment(), ParsedScore.of(grade.score())));
+                } else {
+                    for (int index = 0; index < samples; index++) {
+                        int score = noise.score(grade.score(), item.responseId(), index);
+                        String text = score == grade.score() ? grade.judgment() : "noise. Score: " + score;
+                        drawn.add(new Sample(index, text, ParsedScore.of(score)));
+                    }
+                }
             }
-            meters.record(modelRole, sample.score());
-            judged.add(List.of(sample));
+            drawn.forEach(sample -> meters.record(modelRole, sample.score()));
+            judged.add(drawn);
         }
         return judged;
     }

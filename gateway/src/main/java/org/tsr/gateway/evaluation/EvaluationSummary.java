@@ -10,6 +10,8 @@ import java.util.TreeMap;
  * A generation's figures on the held-out set: mean oracle score, share of exact answers, mean response length in
  * characters, and its win rate against M0 (per prompt, the higher oracle score wins and a tie counts half; the oracle
  * scores each response on its own, so asking it in both orders gives the same verdict), overall and per task family.
+ * {@code winRateStdError} is the standard error of that win rate over the prompts (the per-prompt outcomes 1, 0.5 and 0
+ * as a sample), from which a 95% interval over prompts is the win rate ± 1.96 standard errors.
  */
 record EvaluationSummary(
         int prompts,
@@ -17,6 +19,7 @@ record EvaluationSummary(
         double exactMatch,
         double meanLength,
         double winRateVsM0,
+        double winRateStdError,
         Map<String, EvaluationSummary> families) {
 
     static EvaluationSummary of(Map<Long, GradedResponse> generation, Map<Long, GradedResponse> initial) {
@@ -38,6 +41,7 @@ record EvaluationSummary(
         double exact = 0;
         double length = 0;
         double wins = 0;
+        double winsSquared = 0;
         int compared = 0;
         for (GradedResponse response : responses) {
             score += response.score();
@@ -46,7 +50,9 @@ record EvaluationSummary(
             GradedResponse rival = initial.get(response.promptId());
             if (rival != null) {
                 compared++;
-                wins += response.score() > rival.score() ? 1 : response.score() == rival.score() ? 0.5 : 0;
+                double outcome = response.score() > rival.score() ? 1 : response.score() == rival.score() ? 0.5 : 0;
+                wins += outcome;
+                winsSquared += outcome * outcome;
             }
         }
         int n = responses.size();
@@ -56,6 +62,16 @@ record EvaluationSummary(
                 n == 0 ? Double.NaN : exact / n,
                 n == 0 ? Double.NaN : length / n,
                 compared == 0 ? Double.NaN : wins / compared,
+                standardError(wins, winsSquared, compared),
                 families);
+    }
+
+    private static double standardError(double sum, double sumOfSquares, int n) {
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double mean = sum / n;
+        double variance = Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1));
+        return Math.sqrt(variance / n);
     }
 }

@@ -100,7 +100,10 @@ public class IterationEvaluation {
         values.forEach((key, value) -> diagnostics.record(iterationId, section, key, json.writeValueAsString(value)));
     }
 
-    /** Per dataset: the pairs with a reference, and the share whose chosen response the oracle scores higher. */
+    /**
+     * Per dataset: the pairs with a reference, the share whose chosen response the oracle scores higher, and the mean
+     * oracle-grade gap between chosen and rejected (the paper's first claim, read with the oracle).
+     */
     private Map<String, Object> chosenPreferred(long iterationId) {
         Map<String, double[]> counts = new TreeMap<>();
         jdbc.sql("""
@@ -121,15 +124,17 @@ public class IterationEvaluation {
                             .score();
                     int rejected = Oracle.grade(family, prompt, reference, rs.getString("rejected"))
                             .score();
-                    double[] count = counts.computeIfAbsent(rs.getString("dataset"), d -> new double[2]);
+                    double[] count = counts.computeIfAbsent(rs.getString("dataset"), d -> new double[3]);
                     count[0]++;
                     count[1] += chosen > rejected ? 1 : chosen == rejected ? 0.5 : 0;
+                    count[2] += chosen - rejected;
                     return null;
                 })
                 .list();
         Map<String, Object> shares = new LinkedHashMap<>();
-        counts.forEach((dataset, count) ->
-                shares.put(dataset, Map.of("pairs", (long) count[0], "share", count[1] / count[0])));
+        counts.forEach((dataset, count) -> shares.put(
+                dataset,
+                Map.of("pairs", (long) count[0], "share", count[1] / count[0], "oracleGap", count[2] / count[0])));
         return shares;
     }
 
@@ -177,6 +182,7 @@ public class IterationEvaluation {
         map.put("exactMatch", finiteOrNull(summary.exactMatch()));
         map.put("meanLength", finiteOrNull(summary.meanLength()));
         map.put("winRateVsM0", finiteOrNull(summary.winRateVsM0()));
+        map.put("winRateStdError", finiteOrNull(summary.winRateStdError()));
         if (!summary.families().isEmpty()) {
             map.put("families", finite(summary.families()));
         }

@@ -192,6 +192,7 @@ class PhaseWork {
             payload.put("maxTokens", settings.judge().maxTokens());
             payload.put("seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal());
             payload.put("template", settings.judge().template());
+            payload.put("oracleAccuracy", settings.judge().accuracy());
             units.add(unit(WorkStage.JUDGE, iteration, keys + slice++, payload));
         }
         queue.enqueueAll(units);

@@ -35,7 +35,28 @@ public record RunReport(
             JsonNode judge,
             JsonNode pairs,
             List<TrainingReport> training,
-            Map<String, PhaseTime> phases) {}
+            Map<String, PhaseTime> phases,
+            Compute compute) {}
+
+    /**
+     * What an iteration spent. Sampling counts the responses the iteration sampled to build pairs (from the policy,
+     * and in TSR also from M0 and the future model), evaluation the greedy answers on the held-out set; judging
+     * counts the judgments of those sampled responses and the tokens a model judge read and wrote for them (0 when
+     * the oracle judged).
+     */
+    public record Compute(
+            long responsesSampled,
+            long tokensSampled,
+            long tokensEvaluated,
+            long judgments,
+            long judgePromptTokens,
+            long judgeCompletionTokens,
+            int dpoSteps) {
+
+        public long tokensJudged() {
+            return judgePromptTokens + judgeCompletionTokens;
+        }
+    }
 
     /** A DPO job: the dataset it trained on, the generation it made and its last logged metrics. */
     public record TrainingReport(

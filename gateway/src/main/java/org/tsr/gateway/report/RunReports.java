@@ -46,6 +46,7 @@ public class RunReports {
             if (i == 0 && evaluation.has("initial")) {
                 initial = evaluation.get("initial");
             }
+            List<RunReport.TrainingReport> training = training(iterationId);
             iterations.add(new RunReport.IterationReport(
                     view.index(),
                     view.status(),
@@ -54,8 +55,9 @@ public class RunReports {
                     evaluation,
                     section(view.diagnostics(), "judge"),
                     section(view.diagnostics(), "pairs"),
-                    training(iterationId),
-                    phases(iterationId, view.timings())));
+                    training,
+                    phases(iterationId, view.timings()),
+                    compute(iterationId, training)));
         }
         return new RunReport(
                 run.id(),
@@ -91,6 +93,37 @@ public class RunReports {
                         rs.getInt("step"),
                         json.readTree(rs.getString("metrics"))))
                 .list();
+    }
+
+    private RunReport.Compute compute(long iterationId, List<RunReport.TrainingReport> training) {
+        return jdbc.sql("""
+                        select
+                          (select count(*) from response
+                            where iteration_id = :iteration and purpose <> 'EVAL') as responses,
+                          (select coalesce(sum(token_count), 0) from response
+                            where iteration_id = :iteration and purpose <> 'EVAL') as sampled,
+                          (select coalesce(sum(token_count), 0) from response
+                            where iteration_id = :iteration and purpose = 'EVAL') as evaluated,
+                          (select count(*) from judgment j join response r on r.id = j.response_id
+                            where r.iteration_id = :iteration and r.purpose <> 'EVAL') as judgments,
+                          (select coalesce(sum(j.prompt_tokens), 0) from judgment j join response r on r.id = j.response_id
+                            where r.iteration_id = :iteration and r.purpose <> 'EVAL') as judge_prompt,
+                          (select coalesce(sum(j.completion_tokens), 0) from judgment j
+                            join response r on r.id = j.response_id
+                            where r.iteration_id = :iteration and r.purpose <> 'EVAL') as judge_completion
+                        """)
+                .param("iteration", iterationId)
+                .query((rs, row) -> new RunReport.Compute(
+                        rs.getLong("responses"),
+                        rs.getLong("sampled"),
+                        rs.getLong("evaluated"),
+                        rs.getLong("judgments"),
+                        rs.getLong("judge_prompt"),
+                        rs.getLong("judge_completion"),
+                        training.stream()
+                                .mapToInt(RunReport.TrainingReport::steps)
+                                .sum()))
+                .single();
     }
 
     /** Each finished phase's wall time and the part of it when none of its units was running. */

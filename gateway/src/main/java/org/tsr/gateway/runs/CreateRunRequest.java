@@ -64,19 +64,29 @@ public record CreateRunRequest(
     /**
      * How responses are judged. {@code role}: SELF (the iteration's policy judges its own samples, the papers'
      * setting; the default), FIXED (the generation {@code generationId} judges every iteration, for example a
-     * stronger model or one served remotely) or ORACLE (the built-in task suite's oracle, as a control).
+     * stronger model or one served remotely), ORACLE (the built-in task suite's oracle, as a control) or NOISY_ORACLE
+     * (the oracle, each judge sample right with probability {@code accuracy} and otherwise another grade drawn
+     * uniformly: a judge of known quality).
      */
     public record Judging(
             @DecimalMin("0.0") Double temperature,
             @Min(1) Integer maxTokens,
             String template,
             RunSettings.JudgeRole role,
-            Long generationId) {}
+            Long generationId,
+
+            @DecimalMin("0.0") @DecimalMax("1.0") Double accuracy) {
+
+        public Judging(
+                Double temperature, Integer maxTokens, String template, RunSettings.JudgeRole role, Long generationId) {
+            this(temperature, maxTokens, template, role, generationId, null);
+        }
+    }
 
     /** The settings with every default filled in; {@code evalPrompts} says whether the set can be evaluated. */
     RunSettings toSettings(boolean evalPrompts) {
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
-        Judging j = judge == null ? new Judging(null, null, null, null, null) : judge;
+        Judging j = judge == null ? new Judging(null, null, null, null, null, null) : judge;
         return new RunSettings(
                 promptSetId,
                 iterations,
@@ -92,7 +102,8 @@ public record CreateRunRequest(
                         j.maxTokens() == null ? 256 : j.maxTokens(),
                         j.template(),
                         j.role() == null ? RunSettings.JudgeRole.SELF : j.role(),
-                        j.generationId()),
+                        j.generationId(),
+                        j.accuracy()),
                 dpo == null ? Map.of() : dpo,
                 advance == null ? RunSettings.Advance.AUTO : advance,
                 chat == null || chat,

@@ -126,12 +126,32 @@ public class RunCatalog {
                 }
                 yield ready(judge.generationId(), "judge.generationId").getId();
             }
-            case ORACLE ->
-                generations
+            case ORACLE, NOISY_ORACLE -> {
+                if (judge.generationId() != null) {
+                    throw new RunProblem(
+                            HttpStatus.BAD_REQUEST,
+                            "judge.generationId",
+                            "the " + judge.role() + " judge is the built-in oracle; leave judge.generationId out");
+                }
+                yield generations
                         .findFirstByCheckpointFormatOrderById(CheckpointFormat.BUILTIN_ORACLE)
                         .orElseGet(() -> generations.save(ModelGeneration.builtinOracle()))
                         .getId();
+            }
         };
+        if (judge.role() == RunSettings.JudgeRole.NOISY_ORACLE && judge.accuracy() == null) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "judge.accuracy",
+                    "a NOISY_ORACLE judge needs its accuracy, the chance in [0, 1] that a judge sample is the"
+                            + " oracle's grade");
+        }
+        if (judge.role() != RunSettings.JudgeRole.NOISY_ORACLE && judge.accuracy() != null) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "judge.accuracy",
+                    "judge.accuracy applies to the NOISY_ORACLE judge only, not " + judge.role());
+        }
         return new RunSettings(
                 settings.promptSetId(),
                 settings.iterations(),
@@ -139,7 +159,12 @@ public class RunCatalog {
                 settings.judgeSamples(),
                 settings.sampling(),
                 new RunSettings.Judging(
-                        judge.temperature(), judge.maxTokens(), judge.template(), judge.role(), judgeId),
+                        judge.temperature(),
+                        judge.maxTokens(),
+                        judge.template(),
+                        judge.role(),
+                        judgeId,
+                        judge.accuracy()),
                 settings.dpo(),
                 settings.advance(),
                 settings.chat(),

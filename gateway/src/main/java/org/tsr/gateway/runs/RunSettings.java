@@ -64,10 +64,14 @@ public record RunSettings(
     public record Sampling(double temperature, double topP, int maxTokens, long seed) {}
 
     /**
-     * @param role who judges: the iteration's policy, a fixed generation, or the built-in oracle
-     * @param generationId the judge generation for FIXED and ORACLE (the oracle's is registered by the gateway)
+     * @param role who judges: the iteration's policy, a fixed generation, the built-in oracle, or the oracle with noise
+     * @param generationId the judge generation for FIXED, ORACLE and NOISY_ORACLE (the oracle's is registered by the
+     *     gateway)
+     * @param accuracy for NOISY_ORACLE: the chance that a judge sample is the oracle's grade (otherwise another grade,
+     *     uniformly); null for every other role
      */
-    public record Judging(double temperature, int maxTokens, String template, JudgeRole role, Long generationId) {
+    public record Judging(
+            double temperature, int maxTokens, String template, JudgeRole role, Long generationId, Double accuracy) {
 
         /** The generation that judges in an iteration whose policy is {@code policyGenerationId}. */
         public long judgeFor(long policyGenerationId) {
@@ -78,6 +82,8 @@ public record RunSettings(
     public enum JudgeRole {
         SELF,
         FIXED,
-        ORACLE
+        ORACLE,
+        /** The built-in oracle with a nominal accuracy: the judge of known quality of the judge-accuracy sweep. */
+        NOISY_ORACLE
     }
 }

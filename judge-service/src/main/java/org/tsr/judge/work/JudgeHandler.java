@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import org.tsr.inference.SamplingSettings;
 import org.tsr.inference.UnknownGenerationException;
 import org.tsr.judge.Judge;
+import org.tsr.judge.NoisyOracle;
 import org.tsr.judge.rubric.JudgeTemplate;
 import org.tsr.store.judgment.Judgment;
 import org.tsr.store.judgment.JudgmentWriter;
@@ -57,6 +58,7 @@ class JudgeHandler implements WorkHandler {
                 task.template() == null ? JudgeTemplate.additiveRubric() : JudgeTemplate.of(task.template());
         SamplingSettings settings = new SamplingSettings(
                 task.samples(), task.temperature(), 1.0, 0, task.maxTokens(), List.of(), task.seed());
+        NoisyOracle noise = task.oracleAccuracy() == null ? null : new NoisyOracle(task.oracleAccuracy(), task.seed());
         List<Response> toJudge = load(task.responseIds());
         Map<Long, Prompt> promptsById =
                 prompts
@@ -74,12 +76,16 @@ class JudgeHandler implements WorkHandler {
                     .map(r -> {
                         Prompt prompt = promptsById.get(r.getPromptId());
                         return new Judge.Item(
-                                prompt.getText(), r.getText(), prompt.getTaskFamily(), prompt.getReferenceAnswer());
+                                prompt.getText(),
+                                r.getText(),
+                                prompt.getTaskFamily(),
+                                prompt.getReferenceAnswer(),
+                                r.getId());
                     })
                     .toList();
             List<List<Judge.Sample>> judged;
             try {
-                judged = judge.judge(task.judgeGenerationId(), items, template, settings, task.modelRole());
+                judged = judge.judge(task.judgeGenerationId(), items, template, settings, task.modelRole(), noise);
             } catch (UnknownGenerationException | IllegalArgumentException e) {
                 // a missing judge or a judge prompt the model cannot take fails the same way on every attempt
                 throw new PermanentWorkFailure(e.getMessage(), e);
@@ -87,20 +93,23 @@ class JudgeHandler implements WorkHandler {
             for (int i = 0; i < slice.size(); i++) {
                 long responseId = slice.get(i).getId();
                 for (Judge.Sample sample : judged.get(i)) {
+                    Judgment row = sample.score().isValid()
+                            ? Judgment.scored(
+                                    responseId,
+                                    task.judgeGenerationId(),
+                                    sample.sampleIndex(),
+                                    sample.text(),
+                                    sample.score().score())
+                            : Judgment.unparseable(
+                                    responseId,
+                                    task.judgeGenerationId(),
+                                    sample.sampleIndex(),
+                                    sample.text(),
+                                    sample.score().failure());
                     rows.add(
-                            sample.score().isValid()
-                                    ? Judgment.scored(
-                                            responseId,
-                                            task.judgeGenerationId(),
-                                            sample.sampleIndex(),
-                                            sample.text(),
-                                            sample.score().score())
-                                    : Judgment.unparseable(
-                                            responseId,
-                                            task.judgeGenerationId(),
-                                            sample.sampleIndex(),
-                                            sample.text(),
-                                            sample.score().failure()));
+                            sample.promptTokens() == null
+                                    ? row
+                                    : row.withTokens(sample.promptTokens(), sample.completionTokens()));
                 }
             }
         }
@@ -127,6 +136,9 @@ class JudgeHandler implements WorkHandler {
                 JudgeTemplate.of(task.template());
             }
             new SamplingSettings(task.samples(), task.temperature(), 1.0, 0, task.maxTokens(), List.of(), task.seed());
+            if (task.oracleAccuracy() != null) {
+                new NoisyOracle(task.oracleAccuracy(), task.seed());
+            }
         } catch (IllegalArgumentException e) {
             throw new PermanentWorkFailure("JUDGE unit " + unit.id() + ": " + e.getMessage(), e);
         }

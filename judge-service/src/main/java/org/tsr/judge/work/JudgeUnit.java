@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param modelRole the role of the model that wrote the responses (POLICY, ANCHOR, FUTURE, EVAL), for the meters
  * @param template a judge template replacing the default rubric; null keeps the default
+ * @param oracleAccuracy when the judge is the built-in oracle: the nominal accuracy of each judge sample (a noisy
+ *     oracle); null judges with the exact grades
  */
 public record JudgeUnit(
         long judgeGenerationId,
@@ -16,4 +18,5 @@ public record JudgeUnit(
         double temperature,
         int maxTokens,
         long seed,
-        String template) {}
+        String template,
+        Double oracleAccuracy) {}

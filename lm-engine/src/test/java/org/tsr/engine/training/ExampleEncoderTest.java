@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.generation.Completion;
+import org.tsr.engine.generation.Generator;
+import org.tsr.engine.generation.SamplingParams;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.engine.training.dpo.PreferenceExample;
 
 class ExampleEncoderTest {
+
+    /** The character vocabulary's special tokens take the first ids. */
+    private static final int SPECIAL_TOKENS = 6;
 
     @TempDir
     Path dir;
@@ -33,6 +40,34 @@ class ExampleEncoderTest {
             assertThat(row.responseIds())
                     .startsWith(model.tokenizer().encode("abc"))
                     .contains(imEnd);
+        }
+    }
+
+    @Test
+    void aPairScoresExactlyThePromptAndTokensTheGeneratorSampled() {
+        try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir))) {
+            String prompt = "reverse: abcdef";
+            List<Completion> samples = new Generator(model)
+                    .generateChats(List.of(List.of(ChatMessage.user(prompt))), SamplingParams.sample(8, 1.0, 8, 7))
+                    .get(0);
+            long[] sampledPrompt = model.tokenizer()
+                    .encode(model.chatTemplate().orElseThrow().render(List.of(ChatMessage.user(prompt)), true));
+            ExampleEncoder encoder = new ExampleEncoder(model, true, 256);
+            long imEnd = CharacterVocabulary.ascii().id(CharacterVocabulary.IM_END);
+            int compared = 0;
+            for (Completion sample : samples) {
+                PreferenceExample pair = encoder.encodePair(prompt, sample.text(), "x");
+                assertThat(pair.promptIds()).containsExactly(sampledPrompt);
+                assertThat(sample.promptTokens()).isEqualTo(pair.promptIds().length);
+                // the stored text skips special tokens, as Hugging Face decoding does; a sample without any is
+                // trained on exactly the tokens that were sampled, then the end of the assistant turn
+                if (Arrays.stream(sample.tokenIds()).allMatch(id -> id >= SPECIAL_TOKENS)) {
+                    assertThat(pair.chosenIds()).startsWith(sample.tokenIds());
+                    assertThat(pair.chosenIds()[sample.tokenIds().length]).isEqualTo(imEnd);
+                    compared++;
+                }
+            }
+            assertThat(compared).isPositive();
         }
     }
 

@@ -40,10 +40,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--judges",
             split = ",",
-            defaultValue = "self,frozen,oracle",
+            defaultValue = "oracle,noisy:0.75,self",
             description = "Who judges, one run per method and judge: self (the policy judges its own samples, the"
-                    + " papers' setting), frozen (M0 judges every iteration) or oracle (the suite's oracle, a"
-                    + " control) (default: ${DEFAULT-VALUE}).")
+                    + " papers' setting), frozen (M0 judges every iteration), oracle (the suite's oracle, a"
+                    + " control) or noisy:<p> (the oracle, each judge sample right with probability p, otherwise"
+                    + " another grade) (default: ${DEFAULT-VALUE}).")
     List<String> judges;
 
     @Option(names = "--sr-iterations", defaultValue = "4", description = "SR iterations (default: ${DEFAULT-VALUE}).")
@@ -74,15 +75,28 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = {"-k", "--samples"},
-            defaultValue = "4",
-            description = "Responses sampled per prompt (default: ${DEFAULT-VALUE}).")
+            defaultValue = "7",
+            description = "Responses sampled per prompt, K (default: ${DEFAULT-VALUE}, the TSR paper's).")
     int samples;
 
     @Option(
             names = "--prompts",
-            defaultValue = "32",
-            description = "Prompts per task family in each iteration's chunk (default: ${DEFAULT-VALUE}).")
+            defaultValue = "128",
+            description = "Prompts per task family in each iteration's chunk (default: ${DEFAULT-VALUE}, 512 in all).")
     int prompts;
+
+    @Option(
+            names = "--eval-prompts",
+            defaultValue = "100",
+            description = "Held-out prompts per task family (default: ${DEFAULT-VALUE}, 400 in all).")
+    int evalPrompts;
+
+    @Option(
+            names = "--nll-weight",
+            defaultValue = "1.0",
+            description = "Weight of the NLL term on the chosen response in every DPO update; 0 is plain DPO, the"
+                    + " ablation (default: ${DEFAULT-VALUE}).")
+    double nllWeight;
 
     @Option(
             names = "--quick",
@@ -108,17 +122,15 @@ final class DemoCommand implements Callable<Integer> {
         require(!methods.isEmpty(), "--methods needs SR, TSR or both");
         List<DemoSettings.Judge> judgeRoles = new java.util.ArrayList<>();
         for (String judge : judges) {
-            try {
-                judgeRoles.add(DemoSettings.Judge.valueOf(judge.strip().toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--judges takes self, frozen and oracle, got '" + judge + "'");
-            }
+            judgeRoles.add(DemoSettings.Judge.parse(judge));
         }
         require(srIterations >= 1 && srIterations <= 20, "--sr-iterations must be between 1 and 20");
         require(tsrIterations >= 1 && tsrIterations <= 20, "--tsr-iterations must be between 1 and 20");
         require(seeds >= 1 && seeds <= 10, "--seeds must be between 1 and 10");
         require(samples >= 2 && samples <= 16, "--samples must be between 2 and 16 (pairs need two responses)");
         require(prompts >= 1 && prompts <= 500, "--prompts must be between 1 and 500");
+        require(evalPrompts >= 10 && evalPrompts <= 500, "--eval-prompts must be between 10 and 500");
+        require(nllWeight >= 0 && nllWeight <= 10, "--nll-weight must be between 0 and 10");
         platform.check();
         if (quick) {
             return new DemoSettings(
@@ -133,9 +145,11 @@ final class DemoCommand implements Callable<Integer> {
                     6,
                     6,
                     40,
+                    40,
                     4,
                     samples,
                     1,
+                    nllWeight,
                     platform.dbUrl,
                     platform.dbUser,
                     platform.dbPassword,
@@ -151,11 +165,13 @@ final class DemoCommand implements Callable<Integer> {
                 firstSeed,
                 size,
                 prompts,
-                32,
+                evalPrompts,
+                600,
                 150,
                 4,
                 samples,
                 3,
+                nllWeight,
                 platform.dbUrl,
                 platform.dbUser,
                 platform.dbPassword,

@@ -34,6 +34,8 @@ final class DemoExperiment {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration POLL = Duration.ofSeconds(1);
+    /** Sampling temperature of every run; the SR paper's 0.7. */
+    private static final double SAMPLING_TEMPERATURE = 0.7;
 
     private final DemoSettings settings;
     private final PrintWriter out;
@@ -96,8 +98,8 @@ final class DemoExperiment {
         List<SuitePrompt> suite = TaskSuite.generate(new SuiteSpec(
                 seed,
                 Oracle.familyNames(),
-                settings.seedDataPerFamily(),
-                settings.seedDataPerFamily(),
+                settings.iftPerFamily(),
+                settings.eftPerFamily(),
                 settings.chunks(),
                 settings.promptsPerFamily(),
                 settings.evalPerFamily()));
@@ -115,9 +117,11 @@ final class DemoExperiment {
         double sftSeconds = Duration.between(sftStart, Instant.now()).toMillis() / 1000.0;
 
         Map<String, Map<String, Object>> planned = new LinkedHashMap<>();
+        Map<String, String> judges = new LinkedHashMap<>();
         for (DemoSettings.Judge judge : settings.judges()) {
             for (DemoSettings.Method method : settings.methods()) {
                 planned.put(judge.label(method), runRequest(method, judge, m0, promptSet, seed, stamp));
+                judges.put(judge.label(method), judge.label());
             }
         }
         Map<String, Long> runs = runOneAfterAnother(api, planned);
@@ -135,7 +139,7 @@ final class DemoExperiment {
                         + report.get("failureReason").asString(""));
             }
         }
-        return new SeedRuns(seed, m0, sftSeconds, reports, failures);
+        return new SeedRuns(seed, m0, sftSeconds, reports, judges, failures);
     }
 
     private Map<String, Object> runRequest(
@@ -148,22 +152,42 @@ final class DemoExperiment {
         request.put("iterations", settings.iterations(method));
         request.put("samplesPerPrompt", settings.samples());
         request.put("judgeSamples", settings.judgeSamples());
-        request.put("sampling", Map.of("temperature", 1.0, "topP", 1.0, "maxTokens", 12, "seed", seed));
+        request.put(
+                "sampling", Map.of("temperature", SAMPLING_TEMPERATURE, "topP", 1.0, "maxTokens", 12, "seed", seed));
         Map<String, Object> judging =
                 new LinkedHashMap<>(Map.of("temperature", 1.0, "maxTokens", 32, "template", JudgeFormat.TEMPLATE));
-        switch (judge) {
+        switch (judge.kind()) {
             case SELF -> judging.put("role", "SELF");
             case FROZEN -> {
                 judging.put("role", "FIXED");
                 judging.put("generationId", m0);
             }
             case ORACLE -> judging.put("role", "ORACLE");
+            case NOISY -> {
+                judging.put("role", "NOISY_ORACLE");
+                judging.put("accuracy", judge.accuracy());
+            }
         }
         request.put("judge", judging);
-        // DPO with an NLL term on the chosen response (RPO), stable where plain DPO at this rate is not
+        // DPO with an NLL term on the chosen response (RPO): without it DPO lowers the chosen response's likelihood
+        // too (see docs/experiment.md), and the greedy answer rarely becomes the chosen one
         request.put(
                 "dpo",
-                Map.of("learningRate", 1e-4, "beta", 0.1, "rpoAlpha", 1.0, "epochs", 2, "batchSize", 16, "seed", seed));
+                Map.of(
+                        "learningRate",
+                        3e-4,
+                        "minLearningRate",
+                        3e-5,
+                        "beta",
+                        0.1,
+                        "rpoAlpha",
+                        settings.nllWeight(),
+                        "epochs",
+                        4,
+                        "batchSize",
+                        16,
+                        "seed",
+                        seed));
         request.put("evaluation", Map.of("enabled", true, "maxTokens", 12));
         return request;
     }
@@ -225,8 +249,11 @@ final class DemoExperiment {
                 + settings.firstSeed()
                 + ", model " + settings.model().name().toLowerCase() + ", K " + settings.samples() + ", "
                 + settings.promptsPerFamily() + " prompts per family per iteration, " + settings.evalPerFamily()
-                + " held-out prompts per family, " + settings.seedDataPerFamily() + " IFT and EFT examples per family, "
-                + settings.judgeSamples() + " judge samples per response";
+                + " held-out prompts per family, " + settings.iftPerFamily() + " IFT and " + settings.eftPerFamily()
+                + " EFT examples per family, " + settings.sftEpochs() + " SFT epochs, " + settings.judgeSamples()
+                + " judge samples per response, sampling at temperature " + SAMPLING_TEMPERATURE + ", DPO at learning"
+                + " rate 3e-4 decaying to 3e-5, beta 0.1, NLL weight " + settings.nllWeight()
+                + ", 4 epochs of 16 pairs";
     }
 
     private static void write(Path file, String text) {

@@ -11,10 +11,12 @@ import java.util.List;
  * @param seeds how many seeds, from {@code firstSeed} on; each seed has its own suite, base model and M0
  * @param promptsPerFamily iteration prompts per task family in each chunk
  * @param evalPerFamily held-out prompts per family
- * @param seedDataPerFamily IFT examples, and as many EFT examples, per family for M0's SFT
+ * @param iftPerFamily IFT examples per family for M0's SFT
+ * @param eftPerFamily EFT (judge) examples per family for M0's SFT
  * @param sftEpochs epochs of M0's SFT
  * @param samples K responses per prompt
  * @param judgeSamples judge samples per response, averaged
+ * @param nllWeight weight of the NLL term on the chosen response in every DPO update (0: plain DPO)
  * @param dbUrl a PostgreSQL to use, or null for an embedded one
  * @param port the gateway's port; the generator, judge, pairing and trainer services take the four after it
  */
@@ -29,10 +31,12 @@ record DemoSettings(
         ModelSize model,
         int promptsPerFamily,
         int evalPerFamily,
-        int seedDataPerFamily,
+        int iftPerFamily,
+        int eftPerFamily,
         int sftEpochs,
         int samples,
         int judgeSamples,
+        double nllWeight,
         String dbUrl,
         String dbUser,
         String dbPassword,
@@ -43,15 +47,60 @@ record DemoSettings(
         TSR
     }
 
-    /** Who judges a run's responses: the policy itself, M0 kept frozen, or the suite's oracle (a control). */
-    enum Judge {
-        SELF,
-        FROZEN,
-        ORACLE;
+    /**
+     * Who judges a run's responses: the policy itself, M0 kept frozen, the suite's oracle (a control), or the oracle
+     * with noise of a nominal accuracy (a judge of known quality).
+     *
+     * @param accuracy the noisy oracle's nominal accuracy; null for the other kinds
+     */
+    record Judge(Kind kind, Double accuracy) {
+
+        enum Kind {
+            SELF,
+            FROZEN,
+            ORACLE,
+            NOISY
+        }
+
+        /** Reads {@code self}, {@code frozen}, {@code oracle} or {@code noisy:<p>} with p in [0, 1]. */
+        static Judge parse(String text) {
+            String name = text.strip().toLowerCase(java.util.Locale.ROOT);
+            if (name.startsWith("noisy:")) {
+                double accuracy;
+                try {
+                    accuracy = Double.parseDouble(name.substring("noisy:".length()));
+                } catch (NumberFormatException e) {
+                    accuracy = Double.NaN;
+                }
+                if (!(accuracy >= 0 && accuracy <= 1)) {
+                    throw new UserError("--judges: noisy:<p> needs an accuracy p between 0 and 1, got '" + text + "'");
+                }
+                return new Judge(Kind.NOISY, accuracy);
+            }
+            try {
+                Kind kind = Kind.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+                if (kind != Kind.NOISY) {
+                    return new Judge(kind, null);
+                }
+            } catch (IllegalArgumentException e) {
+                // falls through to the message below
+            }
+            throw new UserError("--judges takes self, frozen, oracle and noisy:<p>, got '" + text + "'");
+        }
+
+        /** The judge's name in reports and summary.json: self, frozen, oracle or noisy:<p>. */
+        String label() {
+            return kind == Kind.NOISY
+                    ? "noisy:"
+                            + new java.math.BigDecimal(Double.toString(accuracy))
+                                    .stripTrailingZeros()
+                                    .toPlainString()
+                    : kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
 
         /** How a run is named in the report: "SR" for the self-judge, "SR, oracle judge" otherwise. */
         String label(Method method) {
-            return this == SELF ? method.name() : method.name() + ", " + name().toLowerCase() + " judge";
+            return kind == Kind.SELF ? method.name() : method.name() + ", " + label() + " judge";
         }
     }
 

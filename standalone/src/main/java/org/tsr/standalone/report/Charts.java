@@ -76,7 +76,13 @@ final class Charts {
             renderer.setSeriesLinesVisible(i, true);
         }
         NumberAxis x = new NumberAxis(xLabel);
-        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        boolean wholeX =
+                series.values().stream().flatMap(List::stream).allMatch(point -> point.x() == Math.rint(point.x()));
+        if (wholeX) {
+            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        } else {
+            x.setAutoRangeIncludesZero(false);
+        }
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(false);
         if (yRange != null) {

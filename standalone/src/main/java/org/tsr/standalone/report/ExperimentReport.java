@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +24,17 @@ public final class ExperimentReport {
     /** Writes the report into the folder and returns the Markdown file. */
     public static Path write(Path folder, String settings, List<SeedRuns> seeds, Duration took) {
         Map<String, List<List<IterationFigures>>> byMethod = figures(seeds);
+        ExperimentSummary summary = ExperimentSummary.of(seeds);
+        try {
+            Files.writeString(
+                    folder.resolve("summary.json"),
+                    tools.jackson.databind.json.JsonMapper.builder()
+                            .enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .build()
+                            .writeValueAsString(summary));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<JsonNode> initial = seeds.stream()
                 .map(seed -> seed.reports().values().iterator().next().get("initialEvaluation"))
                 .toList();
@@ -43,7 +55,7 @@ public final class ExperimentReport {
         Charts.line(
                 charts.resolve("win-rate.png"),
                 "Win rate against M0 on the held-out set (oracle-judged, ties half)",
-                "DPO models trained (equal compute at equal x)",
+                "DPO models trained",
                 "win rate vs M0",
                 winRate);
         chart(
@@ -52,6 +64,13 @@ public final class ExperimentReport {
                 "mean score gap",
                 byMethod,
                 IterationFigures::scoreGap);
+        chart(
+                charts.resolve("oracle-gap.png"),
+                "Oracle-grade gap between chosen and rejected (pairs trained on)",
+                "mean oracle-grade gap",
+                byMethod,
+                IterationFigures::oracleGap);
+        judgeAccuracyChart(charts.resolve("win-rate-vs-judge-accuracy.png"), summary);
         chart(
                 charts.resolve("hidden-similarity.png"),
                 "Hidden-state cosine similarity of chosen and rejected (current policy)",
@@ -66,7 +85,7 @@ public final class ExperimentReport {
                 IterationFigures::margin);
         chart(
                 charts.resolve("judge-agreement.png"),
-                "Self-judge agreement with the oracle on the policy's own sample pairs",
+                "Judge accuracy: agreement with the oracle on the policy's own sample pairs",
                 "share of pairs ordered alike",
                 byMethod,
                 IterationFigures::judgeAgreement);
@@ -86,7 +105,11 @@ public final class ExperimentReport {
                     .forEach(
                             failure -> md.append("**Failed:** ").append(failure).append("\n\n"));
         }
-        md.append("## Verdict\n\n").append(verdict(byMethod)).append("\n\n");
+        md.append("## Verdict\n\n").append(verdict(byMethod, summary)).append("\n\n");
+        md.append("## Final win rate against M0 per judge\n\n")
+                .append(groupTable(summary))
+                .append("\n");
+        md.append("## Compute per run\n\n").append(computeTable(summary)).append("\n");
         md.append("## Figures per iteration\n\n");
         md.append("Means over ")
                 .append(seeds.size())
@@ -101,15 +124,25 @@ public final class ExperimentReport {
                 + " judge ordered as the oracle does; the share of trained pairs whose chosen response the oracle also"
                 + " prefers.\n\n");
         md.append("## Charts\n\n");
-        for (String chart : List.of("win-rate", "score-gap", "hidden-similarity", "dpo-margin", "judge-agreement")) {
+        for (String chart : List.of(
+                "win-rate-vs-judge-accuracy",
+                "win-rate",
+                "score-gap",
+                "oracle-gap",
+                "hidden-similarity",
+                "dpo-margin",
+                "judge-agreement")) {
             md.append("![").append(chart).append("](charts/").append(chart).append(".png)\n\n");
         }
         md.append("## Where the time went\n\n")
                 .append("The runs went one after another, each with the machine to itself.\n\n")
                 .append(timeSplit(byMethod))
+                .append("\n")
+                .append(phaseSplit(seeds))
                 .append("\n");
-        md.append("Raw figures: `reports/<method>-seed-<n>.json` (the gateway's `GET /api/v1/runs/{id}/report`);"
-                + " the suite each seed used: `suite-seed-<n>.jsonl`.\n");
+        md.append("Raw figures: `summary.json` (documented in docs/experiment.md), `reports/<method>-seed-<n>.json`"
+                + " (the gateway's `GET /api/v1/runs/{id}/report`); the suite each seed used:"
+                + " `suite-seed-<n>.jsonl`.\n");
         Path report = folder.resolve("report.md");
         try {
             Files.writeString(report, md.toString());
@@ -239,70 +272,226 @@ public final class ExperimentReport {
         return table.toString();
     }
 
-    /** Compares the last iteration of SR and TSR, per judge, plainly, from the numbers. */
-    static String verdict(Map<String, List<List<IterationFigures>>> byMethod) {
-        StringBuilder verdict = new StringBuilder(
-                byMethod.containsKey("SR") || byMethod.containsKey("TSR") ? verdict(byMethod, "SR", "TSR") : "");
-        for (String judge : List.of("frozen", "oracle")) {
-            String sr = "SR, " + judge + " judge";
-            String tsr = "TSR, " + judge + " judge";
-            if (byMethod.containsKey(sr) && byMethod.containsKey(tsr)) {
-                verdict.append("\n\nWith the ").append(judge).append(" judge: ").append(verdict(byMethod, sr, tsr));
+    /**
+     * Compares SR and TSR per judge, plainly, from the numbers: a winner only where the 95% intervals of the final
+     * win rates do not overlap, and for each run whether its interval lies above 0.5 (better than M0).
+     */
+    static String verdict(Map<String, List<List<IterationFigures>>> byMethod, ExperimentSummary summary) {
+        StringBuilder verdict = new StringBuilder();
+        List<String> judges = summary.groups().stream()
+                .map(ExperimentSummary.Group::judge)
+                .distinct()
+                .toList();
+        for (String judge : judges) {
+            if (!verdict.isEmpty()) {
+                verdict.append("\n\n");
+            }
+            verdict.append("With the ").append(judge).append(" judge: ");
+            var sr = summary.group("SR", judge);
+            var tsr = summary.group("TSR", judge);
+            List<String> parts = new ArrayList<>();
+            sr.ifPresent(group -> parts.add("SR " + describe(group)));
+            tsr.ifPresent(group -> parts.add("TSR " + describe(group)));
+            verdict.append("final win rate against M0 ")
+                    .append(String.join("; ", parts))
+                    .append(". ");
+            if (sr.isPresent() && tsr.isPresent()) {
+                if (sr.get().ci95() == null || tsr.get().ci95() == null) {
+                    verdict.append("No comparison: a run has no evaluation. ");
+                } else if (tsr.get().above(sr.get())) {
+                    verdict.append("TSR beat SR: its interval lies above SR's. ");
+                } else if (sr.get().above(tsr.get())) {
+                    verdict.append("SR beat TSR: its interval lies above TSR's. ");
+                } else {
+                    verdict.append("The intervals overlap: neither method beat the other on these seeds. ");
+                }
+                String srLabel = label("SR", judge);
+                String tsrLabel = label("TSR", judge);
+                if (byMethod.containsKey(srLabel) && byMethod.containsKey(tsrLabel)) {
+                    verdict.append("The chosen-rejected judge-score gap of the trained pairs went from ")
+                            .append(first(byMethod.get(srLabel), IterationFigures::scoreGap)
+                                    .format("%.2f"))
+                            .append(" to ")
+                            .append(last(byMethod.get(srLabel), IterationFigures::scoreGap)
+                                    .format("%.2f"))
+                            .append(" in SR and from ")
+                            .append(first(byMethod.get(tsrLabel), IterationFigures::scoreGap)
+                                    .format("%.2f"))
+                            .append(" to ")
+                            .append(last(byMethod.get(tsrLabel), IterationFigures::scoreGap)
+                                    .format("%.2f"))
+                            .append(" in TSR.");
+                }
             }
         }
         return verdict.toString();
     }
 
-    private static String verdict(Map<String, List<List<IterationFigures>>> byMethod, String srLabel, String tsrLabel) {
-        Interval sr = last(byMethod.get(srLabel), IterationFigures::winRate);
-        Interval tsr = last(byMethod.get(tsrLabel), IterationFigures::winRate);
-        if (sr == null || tsr == null || !sr.present() || !tsr.present()) {
-            return "No comparison: the experiment did not finish both an " + srLabel + " and a " + tsrLabel
-                    + " run with evaluations.";
+    private static String describe(ExperimentSummary.Group group) {
+        if (group.finalWinRate() == null) {
+            return "n/a";
         }
-        int srModels = lastFigures(byMethod.get(srLabel)).dpoModels();
-        int tsrModels = lastFigures(byMethod.get(tsrLabel)).dpoModels();
-        String compute = srModels == tsrModels
-                ? "at equal compute (" + srModels + " DPO models each)"
-                : "at unequal compute (SR " + srModels + " DPO models, TSR " + tsrModels + ")";
-        String figures =
-                "final win rate against M0: TSR " + tsr.format("%.3f") + ", SR " + sr.format("%.3f") + ", " + compute;
-        String outcome;
-        if (tsr.mean() > sr.mean()) {
-            outcome = "TSR beat SR on this run";
-        } else if (tsr.mean() < sr.mean()) {
-            outcome = "TSR did not beat SR on this run; SR came out ahead";
-        } else {
-            outcome = "TSR and SR tied on this run";
+        String text = String.format(Locale.ROOT, "%.3f", group.finalWinRate());
+        if (group.ci95() == null) {
+            return text;
         }
-        StringBuilder verdict =
-                new StringBuilder(outcome).append(": ").append(figures).append('.');
-        if (tsr.n() > 1 && sr.n() > 1 && tsr.low() <= sr.high() && sr.low() <= tsr.high()) {
-            verdict.append(" The 95% intervals overlap, so the difference is within the noise of these seeds.");
-        } else if (tsr.n() == 1) {
-            verdict.append(" With one seed there is no interval; run with --seeds 3 or more to judge the noise.");
+        String above = group.ci95().get(0) > 0.5 ? "above" : group.ci95().get(1) < 0.5 ? "below" : "not clear of";
+        return String.format(
+                Locale.ROOT,
+                "%s [%.3f, %.3f] (%s 0.5, judge accuracy %s)",
+                text,
+                group.ci95().get(0),
+                group.ci95().get(1),
+                above,
+                group.judgeAccuracy() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", group.judgeAccuracy()));
+    }
+
+    /** The label a run of this method and judge has in the demo: "SR" for the self-judge, "SR, oracle judge". */
+    private static String label(String method, String judge) {
+        return judge.equals("self") ? method : method + ", " + judge + " judge";
+    }
+
+    private static String groupTable(ExperimentSummary summary) {
+        StringBuilder table =
+                new StringBuilder("| method | judge | judge accuracy | seeds | final win rate | 95% interval |\n");
+        table.append("|---|---|---|---|---|---|\n");
+        for (ExperimentSummary.Group group : summary.groups()) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %d | %s | %s |%n",
+                    group.method(),
+                    group.judge(),
+                    group.judgeAccuracy() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", group.judgeAccuracy()),
+                    group.seeds(),
+                    group.finalWinRate() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", group.finalWinRate()),
+                    group.ci95() == null
+                            ? "n/a"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "[%.3f, %.3f]",
+                                    group.ci95().get(0),
+                                    group.ci95().get(1))));
         }
-        Interval srGapFirst = first(byMethod.get(srLabel), IterationFigures::scoreGap);
-        Interval srGapLast = last(byMethod.get(srLabel), IterationFigures::scoreGap);
-        Interval tsrGapFirst = first(byMethod.get(tsrLabel), IterationFigures::scoreGap);
-        Interval tsrGapLast = last(byMethod.get(tsrLabel), IterationFigures::scoreGap);
-        verdict.append(" The chosen-rejected judge-score gap of the trained pairs went from ")
-                .append(srGapFirst.format("%.2f"))
-                .append(" to ")
-                .append(srGapLast.format("%.2f"))
-                .append(" in SR and from ")
-                .append(tsrGapFirst.format("%.2f"))
-                .append(" to ")
-                .append(tsrGapLast.format("%.2f"))
-                .append(" in TSR.");
-        Interval agreement = first(byMethod.get(srLabel), IterationFigures::judgeAgreement);
-        if (agreement.present()) {
-            verdict.append(srLabel.equals("SR") ? " M0 as a judge ordered " : " The first iteration's judge ordered ")
-                    .append(String.format("%.0f%%", agreement.mean() * 100))
-                    .append(" of its own sample pairs the way the oracle does; self-rewarding can only help as far"
-                            + " as its judge is right.");
+        return table.toString();
+    }
+
+    /** Each run's spending: DPO steps, tokens sampled and judged, wall time; SR and TSR compared at equal DPO models. */
+    private static String computeTable(ExperimentSummary summary) {
+        StringBuilder table =
+                new StringBuilder("| method | judge | seed | DPO steps | tokens sampled | tokens judged | seconds |\n");
+        table.append("|---|---|---|---|---|---|---|\n");
+        for (ExperimentSummary.RunSummary run : summary.runs()) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %d | %d | %d | %.0f |%n",
+                    run.method(),
+                    run.judge(),
+                    run.seed(),
+                    run.dpoSteps(),
+                    run.tokensSampled(),
+                    run.tokensJudged(),
+                    run.seconds()));
         }
-        return verdict.toString();
+        table.append("\nSR and TSR train the same number of DPO models (SR one per iteration, TSR two), not the same"
+                + " compute: each TSR iteration also samples K responses from M0 (the anchor) and from the future"
+                + " model, and its judge scores all of them, so TSR samples and judges more per DPO model. Tokens"
+                + " judged count what a model judge read and wrote (0 for the oracle and the noisy oracles, which"
+                + " use no model).\n");
+        return table.toString();
+    }
+
+    /** Where the runs' wall time went, by kind of phase, over every run and seed. */
+    private static String phaseSplit(List<SeedRuns> seeds) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Double> outside = new LinkedHashMap<>();
+        for (SeedRuns seed : seeds) {
+            for (JsonNode report : seed.reports().values()) {
+                for (JsonNode iteration : report.path("iterations")) {
+                    for (Map.Entry<String, JsonNode> phase :
+                            iteration.path("phases").properties()) {
+                        String kind = phaseKind(phase.getKey());
+                        seconds.merge(kind, phase.getValue().path("wallSeconds").asDouble(), Double::sum);
+                        outside.merge(
+                                kind,
+                                phase.getValue().path("outsideUnitsSeconds").asDouble(),
+                                Double::sum);
+                    }
+                }
+            }
+        }
+        double total =
+                seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        double platform =
+                outside.values().stream().mapToDouble(Double::doubleValue).sum();
+        StringBuilder text = new StringBuilder("By kind of work, over every run: ");
+        List<String> parts = new ArrayList<>();
+        seconds.forEach((kind, value) -> parts.add(String.format(
+                Locale.ROOT,
+                "%s %.0f s (%.0f%%)",
+                kind,
+                value - outside.get(kind),
+                100 * (value - outside.get(kind)) / Math.max(total, 1e-9))));
+        parts.add(String.format(
+                Locale.ROOT,
+                "the platform between units %.0f s (%.0f%%)",
+                platform,
+                100 * platform / Math.max(total, 1e-9)));
+        text.append(String.join(", ", parts)).append(".\n");
+        return text.toString();
+    }
+
+    private static String phaseKind(String phase) {
+        if (phase.startsWith("GENERATING")) {
+            return "sampling";
+        }
+        if (phase.startsWith("JUDGING")) {
+            return "judging";
+        }
+        if (phase.startsWith("PAIRING")) {
+            return "pairing";
+        }
+        if (phase.startsWith("TRAINING") || phase.equals("BOOTSTRAPPING")) {
+            return "training";
+        }
+        if (phase.equals("EVALUATING")) {
+            return "evaluation";
+        }
+        return phase.toLowerCase(Locale.ROOT);
+    }
+
+    private static void judgeAccuracyChart(Path file, ExperimentSummary summary) {
+        Map<String, List<Charts.Point>> series = new LinkedHashMap<>();
+        for (String method : List.of("SR", "TSR")) {
+            List<Charts.Point> known = new ArrayList<>();
+            List<Charts.Point> self = new ArrayList<>();
+            for (ExperimentSummary.Group group : summary.groups()) {
+                if (!group.method().equals(method) || group.judgeAccuracy() == null || group.finalWinRate() == null) {
+                    continue;
+                }
+                double halfWidth = group.ci95() == null
+                        ? 0
+                        : (group.ci95().get(1) - group.ci95().get(0)) / 2;
+                Charts.Point point = new Charts.Point(
+                        group.judgeAccuracy(),
+                        new Interval(group.finalWinRate(), halfWidth, group.ci95() == null ? 1 : 2));
+                (group.judge().equals("self") ? self : known).add(point);
+            }
+            known.sort(java.util.Comparator.comparingDouble(Charts.Point::x));
+            if (!known.isEmpty()) {
+                series.put(method, known);
+            }
+            if (!self.isEmpty()) {
+                series.put(method + " self-judge", self);
+            }
+        }
+        Charts.line(
+                file,
+                "Final win rate against M0 by measured judge accuracy",
+                "judge accuracy (share of the policy's own sample pairs ordered as the oracle does)",
+                "final win rate vs M0",
+                series,
+                null,
+                Map.entry("M0 (0.5)", 0.5));
     }
 
     private static String timeSplit(Map<String, List<List<IterationFigures>>> byMethod) {
@@ -340,12 +529,6 @@ public final class ExperimentReport {
                 .filter(run -> !run.isEmpty())
                 .map(run -> figure.apply(run.get(run.size() - 1)))
                 .toList());
-    }
-
-    private static IterationFigures lastFigures(List<List<IterationFigures>> runs) {
-        List<IterationFigures> run =
-                runs.stream().filter(r -> !r.isEmpty()).findFirst().orElseThrow();
-        return run.get(run.size() - 1);
     }
 
     private static String clock(Duration duration) {

@@ -7,6 +7,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @param dpoModels DPO models trained up to the end of this iteration (SR one per iteration, TSR two)
  * @param scoreGap the mean judge-score gap between chosen and rejected in the dataset the next policy trained on
+ * @param oracleGap the mean oracle-grade gap between chosen and rejected in that dataset
  * @param cosine the mean hidden-state cosine similarity of chosen and rejected in that dataset
  * @param margin the policy's DPO reward margin at its last logged step
  */
@@ -23,6 +24,7 @@ record IterationFigures(
         Double margin,
         Double judgeAgreement,
         Double chosenPreferred,
+        Double oracleGap,
         double wallSeconds,
         double outsideUnitsSeconds) {
 
@@ -57,6 +59,7 @@ record IterationFigures(
                 margin,
                 number(judge.path("agreement")),
                 number(judge.path("chosenPreferredByOracle").path(dataset).path("share")),
+                number(judge.path("chosenPreferredByOracle").path(dataset).path("oracleGap")),
                 wall,
                 outside);
     }

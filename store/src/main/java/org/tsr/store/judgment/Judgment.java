@@ -26,6 +26,8 @@ public class Judgment {
     private String rawText;
     private Double score;
     private String parseError;
+    private Integer promptTokens;
+    private Integer completionTokens;
     private Instant createdAt = Instant.now();
 
     protected Judgment() {}
@@ -52,6 +54,25 @@ public class Judgment {
             long responseId, long judgeGenerationId, int sampleIndex, String rawText, String reason) {
         return new Judgment(
                 responseId, judgeGenerationId, sampleIndex, rawText, null, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** Records what the model judge spent on this judgment: its prompt's tokens and the tokens it generated. */
+    public Judgment withTokens(int promptTokens, int completionTokens) {
+        if (promptTokens < 0 || completionTokens < 0) {
+            throw new IllegalArgumentException(
+                    "token counts must be >= 0, got " + promptTokens + " and " + completionTokens);
+        }
+        this.promptTokens = promptTokens;
+        this.completionTokens = completionTokens;
+        return this;
+    }
+
+    public Integer getPromptTokens() {
+        return promptTokens;
+    }
+
+    public Integer getCompletionTokens() {
+        return completionTokens;
     }
 
     public Long getId() {

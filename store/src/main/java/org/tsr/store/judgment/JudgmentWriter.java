@@ -14,8 +14,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class JudgmentWriter {
 
     private static final String INSERT = """
-            insert into judgment (response_id, judge_generation_id, sample_index, raw_text, score, parse_error)
-            values (?, ?, ?, ?, ?, ?)
+            insert into judgment (response_id, judge_generation_id, sample_index, raw_text, score, parse_error,
+                                  prompt_tokens, completion_tokens)
+            values (?, ?, ?, ?, ?, ?, ?, ?)
             on conflict on constraint judgment_sample_unique do nothing
             """;
 
@@ -38,6 +39,8 @@ public class JudgmentWriter {
                 statement.setDouble(5, judgment.getScore());
             }
             statement.setString(6, judgment.getParseError());
+            statement.setObject(7, judgment.getPromptTokens(), Types.INTEGER);
+            statement.setObject(8, judgment.getCompletionTokens(), Types.INTEGER);
         });
     }
 }
