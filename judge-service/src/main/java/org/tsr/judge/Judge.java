@@ -7,6 +7,9 @@ import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.ModelBackends;
 import org.tsr.inference.SamplingSettings;
+import org.tsr.inference.TextBackend;
+import org.tsr.inference.embedded.EmbeddedBackend;
+import org.tsr.judge.rubric.ExpectedScore;
 import org.tsr.judge.rubric.JudgeTemplate;
 import org.tsr.judge.rubric.ScoreParser;
 import org.tsr.judge.rubric.ScoreParser.ParsedScore;
@@ -83,6 +86,23 @@ public class Judge {
             SamplingSettings settings,
             String modelRole,
             NoisyOracle noise) {
+        return judge(judgeGenerationId, items, template, settings, modelRole, noise, false);
+    }
+
+    /**
+     * Judges every item; with {@code expectedScore}, a model judge's score for each sample is the probability-weighted
+     * mean of the score digits after its reasoning ({@link ExpectedScore}) instead of the digit it wrote.
+     *
+     * @throws IllegalArgumentException if expected scores are asked of a judge that is not an embedded model
+     */
+    public List<List<Sample>> judge(
+            long judgeGenerationId,
+            List<Item> items,
+            JudgeTemplate template,
+            SamplingSettings settings,
+            String modelRole,
+            NoisyOracle noise,
+            boolean expectedScore) {
         if (generations
                 .findById(judgeGenerationId)
                 .map(ModelGeneration::isBuiltinOracle)
@@ -90,15 +110,24 @@ public class Judge {
             return oracle(items, modelRole, noise, settings.n());
         }
         List<List<ChatMessage>> conversations = new ArrayList<>(items.size());
+        List<String> judgePrompts = new ArrayList<>(items.size());
         for (Item item : items) {
-            conversations.add(List.of(ChatMessage.user(template.render(item.prompt(), item.response()))));
+            String judgePrompt = template.render(item.prompt(), item.response());
+            judgePrompts.add(judgePrompt);
+            conversations.add(List.of(ChatMessage.user(judgePrompt)));
         }
-        List<List<GeneratedText>> texts = backends.backendFor(judgeGenerationId).chat(conversations, settings);
+        TextBackend backend = backends.backendFor(judgeGenerationId);
+        List<List<GeneratedText>> texts = backend.chat(conversations, settings);
+        List<List<Double>> expected = expectedScore ? expectedScores(backend, judgePrompts, texts) : null;
         List<List<Sample>> judged = new ArrayList<>(items.size());
-        for (List<GeneratedText> samples : texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            List<GeneratedText> samples = texts.get(i);
             List<Sample> parsed = new ArrayList<>(samples.size());
-            for (GeneratedText sample : samples) {
-                ParsedScore score = parser.parse(sample.text());
+            for (int s = 0; s < samples.size(); s++) {
+                GeneratedText sample = samples.get(s);
+                ParsedScore score = expected == null
+                        ? parser.parse(sample.text())
+                        : ParsedScore.of(expected.get(i).get(s));
                 meters.record(modelRole, score);
                 parsed.add(new Sample(
                         sample.sampleIndex(), sample.text(), score, sample.promptTokens(), sample.completionTokens()));
@@ -106,6 +135,30 @@ public class Judge {
             judged.add(parsed);
         }
         return judged;
+    }
+
+    private static List<List<Double>> expectedScores(
+            TextBackend backend, List<String> judgePrompts, List<List<GeneratedText>> texts) {
+        if (!(backend instanceof EmbeddedBackend embedded)) {
+            throw new IllegalArgumentException("expected-score judging reads the judge's score probabilities, which"
+                    + " only an embedded judge model gives here; a remote judge would need top_logprobs");
+        }
+        List<String> prompts = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            for (GeneratedText sample : texts.get(i)) {
+                prompts.add(judgePrompts.get(i));
+                written.add(sample.text());
+            }
+        }
+        List<Double> flat = embedded.useModel(model -> new ExpectedScore(model, 0, 5).scores(prompts, written));
+        List<List<Double>> byItem = new ArrayList<>(texts.size());
+        int next = 0;
+        for (List<GeneratedText> samples : texts) {
+            byItem.add(flat.subList(next, next + samples.size()));
+            next += samples.size();
+        }
+        return byItem;
     }
 
     /**

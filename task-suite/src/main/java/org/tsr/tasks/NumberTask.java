@@ -10,6 +10,15 @@ abstract class NumberTask implements TaskFamily {
     abstract Grade near(int distance);
 
     @Override
+    public java.util.Optional<String> referenceProblem(String reference) {
+        java.util.Optional<String> problem = TaskFamily.super.referenceProblem(reference);
+        if (problem.isPresent() || reference.matches("-?\\d{1,6}")) {
+            return problem;
+        }
+        return java.util.Optional.of("'" + reference + "' is not a whole number; " + name() + " answers are numbers");
+    }
+
+    @Override
     public Grade closeness(String prompt, String reference, String answer) {
         if (answer.equals(reference)) {
             return new Grade(5, "right");

@@ -1,5 +1,6 @@
 package org.tsr.tasks;
 
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -23,6 +24,21 @@ public interface TaskFamily {
      * training examples of mixed quality.
      */
     String mistake(Task task, Random random);
+
+    /**
+     * Why the family's oracle cannot grade against this reference answer, or empty when it can. Every family needs one
+     * token; number families need a whole number.
+     */
+    default Optional<String> referenceProblem(String reference) {
+        if (reference == null || reference.isBlank()) {
+            return Optional.of("is blank; the " + name() + " oracle grades against a reference answer");
+        }
+        if (!reference.matches("\\S+")) {
+            return Optional.of(
+                    "'" + reference + "' is not one token without spaces; " + name() + " answers are one token");
+        }
+        return Optional.empty();
+    }
 
     /** Grades a whole response: its first token by closeness, minus the penalty for anything after it. */
     default Grade grade(String prompt, String reference, String response) {

@@ -193,6 +193,7 @@ class PhaseWork {
             payload.put("seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal());
             payload.put("template", settings.judge().template());
             payload.put("oracleAccuracy", settings.judge().accuracy());
+            payload.put("expectedScore", settings.judge().expectedScore());
             units.add(unit(WorkStage.JUDGE, iteration, keys + slice++, payload));
         }
         queue.enqueueAll(units);

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,6 +18,7 @@ import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.prompt.PromptSet;
 import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
+import org.tsr.tasks.Oracle;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,10 +51,12 @@ class PromptSetUpload {
         if (promptSets.findByName(name).isPresent()) {
             throw new RunProblem(HttpStatus.CONFLICT, "name", "a prompt set named '" + name + "' already exists");
         }
-        List<PromptLine> lines = parse(body);
+        List<Integer> numbers = new ArrayList<>();
+        List<PromptLine> lines = parse(body, numbers);
         if (lines.isEmpty()) {
             throw new RunProblem(HttpStatus.BAD_REQUEST, "body", "the upload holds no prompts");
         }
+        refuseHeldOutLeaks(lines, numbers);
         PromptSet set = promptSets.save(new PromptSet(name, description));
         List<Prompt> rows = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
@@ -66,7 +71,27 @@ class PromptSetUpload {
         return new Uploaded(set.getId(), name, rows.size());
     }
 
-    private List<PromptLine> parse(Reader body) {
+    /** An EVAL prompt that also appears among the ITERATION prompts would be trained on before it is evaluated. */
+    private static void refuseHeldOutLeaks(List<PromptLine> lines, List<Integer> numbers) {
+        Set<String> iteration = new HashSet<>();
+        for (PromptLine line : lines) {
+            if (line.split() == null || line.split().equalsIgnoreCase("ITERATION")) {
+                iteration.add(line.prompt());
+            }
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            PromptLine line = lines.get(i);
+            if (line.split() != null && line.split().equalsIgnoreCase("EVAL") && iteration.contains(line.prompt())) {
+                throw new RunProblem(
+                        HttpStatus.BAD_REQUEST,
+                        "line " + numbers.get(i) + ": prompt",
+                        "line " + numbers.get(i) + " is a held-out EVAL prompt that also appears among the ITERATION"
+                                + " prompts; a held-out prompt must not be trained on");
+            }
+        }
+    }
+
+    private List<PromptLine> parse(Reader body, List<Integer> numbers) {
         List<PromptLine> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(body)) {
             String text;
@@ -75,6 +100,7 @@ class PromptSetUpload {
                 number++;
                 if (!text.isBlank()) {
                     lines.add(check(number, read(number, text)));
+                    numbers.add(number);
                 }
             }
         } catch (IOException e) {
@@ -106,6 +132,19 @@ class PromptSetUpload {
         }
         if (line.chunk() != null && line.chunk() < 0) {
             throw lineProblem(number, "has chunk " + line.chunk() + "; chunks count from 0");
+        }
+        // an EFT line's reference is a judgment, not an answer; every other line of a built-in family is graded by
+        // that family's oracle, so a reference it cannot grade fails here instead of at the end of an iteration
+        boolean eft = line.split() != null && line.split().equalsIgnoreCase("EFT");
+        if (!eft) {
+            Oracle.family(line.family())
+                    .flatMap(family -> family.referenceProblem(line.reference()))
+                    .ifPresent(problem -> {
+                        throw new RunProblem(
+                                HttpStatus.BAD_REQUEST,
+                                "line " + number + ": reference",
+                                "line " + number + " has a " + line.family() + " prompt whose reference " + problem);
+                    });
         }
         return line;
     }

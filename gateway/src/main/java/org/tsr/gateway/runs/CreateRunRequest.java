@@ -66,7 +66,8 @@ public record CreateRunRequest(
      * setting; the default), FIXED (the generation {@code generationId} judges every iteration, for example a
      * stronger model or one served remotely), ORACLE (the built-in task suite's oracle, as a control) or NOISY_ORACLE
      * (the oracle, each judge sample right with probability {@code accuracy} and otherwise another grade drawn
-     * uniformly: a judge of known quality).
+     * uniformly: a judge of known quality). {@code expectedScore}: a model judge's score is the probability-weighted
+     * mean of the score digits after its reasoning (G-Eval's expected score), for embedded judge models.
      */
     public record Judging(
             @DecimalMin("0.0") Double temperature,
@@ -75,18 +76,19 @@ public record CreateRunRequest(
             RunSettings.JudgeRole role,
             Long generationId,
 
-            @DecimalMin("0.0") @DecimalMax("1.0") Double accuracy) {
+            @DecimalMin("0.0") @DecimalMax("1.0") Double accuracy,
+            Boolean expectedScore) {
 
         public Judging(
                 Double temperature, Integer maxTokens, String template, RunSettings.JudgeRole role, Long generationId) {
-            this(temperature, maxTokens, template, role, generationId, null);
+            this(temperature, maxTokens, template, role, generationId, null, null);
         }
     }
 
     /** The settings with every default filled in; {@code evalPrompts} says whether the set can be evaluated. */
     RunSettings toSettings(boolean evalPrompts) {
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
-        Judging j = judge == null ? new Judging(null, null, null, null, null, null) : judge;
+        Judging j = judge == null ? new Judging(null, null, null, null, null, null, null) : judge;
         return new RunSettings(
                 promptSetId,
                 iterations,
@@ -103,7 +105,8 @@ public record CreateRunRequest(
                         j.template(),
                         j.role() == null ? RunSettings.JudgeRole.SELF : j.role(),
                         j.generationId(),
-                        j.accuracy()),
+                        j.accuracy(),
+                        j.expectedScore()),
                 dpo == null ? Map.of() : dpo,
                 advance == null ? RunSettings.Advance.AUTO : advance,
                 chat == null || chat,

@@ -146,6 +146,14 @@ public class RunCatalog {
                     "a NOISY_ORACLE judge needs its accuracy, the chance in [0, 1] that a judge sample is the"
                             + " oracle's grade");
         }
+        boolean modelJudge = judge.role() == RunSettings.JudgeRole.SELF || judge.role() == RunSettings.JudgeRole.FIXED;
+        if (Boolean.TRUE.equals(judge.expectedScore()) && !modelJudge) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "judge.expectedScore",
+                    "expected-score judging reads a model judge's score probabilities; the " + judge.role()
+                            + " judge has none");
+        }
         if (judge.role() != RunSettings.JudgeRole.NOISY_ORACLE && judge.accuracy() != null) {
             throw new RunProblem(
                     HttpStatus.BAD_REQUEST,
@@ -164,7 +172,8 @@ public class RunCatalog {
                         judge.template(),
                         judge.role(),
                         judgeId,
-                        judge.accuracy()),
+                        judge.accuracy(),
+                        judge.expectedScore()),
                 settings.dpo(),
                 settings.advance(),
                 settings.chat(),

@@ -69,9 +69,17 @@ public record RunSettings(
      *     gateway)
      * @param accuracy for NOISY_ORACLE: the chance that a judge sample is the oracle's grade (otherwise another grade,
      *     uniformly); null for every other role
+     * @param expectedScore for a model judge (SELF, FIXED): score each judgment by the probability-weighted mean of the
+     *     score digits after its reasoning instead of the digit it wrote; null or false reads the written digit
      */
     public record Judging(
-            double temperature, int maxTokens, String template, JudgeRole role, Long generationId, Double accuracy) {
+            double temperature,
+            int maxTokens,
+            String template,
+            JudgeRole role,
+            Long generationId,
+            Double accuracy,
+            Boolean expectedScore) {
 
         /** The generation that judges in an iteration whose policy is {@code policyGenerationId}. */
         public long judgeFor(long policyGenerationId) {

@@ -114,6 +114,82 @@ class PublicApiTest {
     }
 
     @Test
+    void referenceAnswersTheOracleCannotGradeAndHeldOutLeaksAreRefusedAtUpload() throws Exception {
+        HttpResponse<String> blank = send(
+                "POST",
+                "/api/v1/prompt-sets?name=bad-" + UUID.randomUUID(),
+                "{\"prompt\": \"sort: cba\", \"reference\": \"abc\", \"family\": \"sort\"}\n"
+                        + "{\"prompt\": \"sort: bca\", \"reference\": \" \", \"family\": \"sort\"}\n",
+                "application/x-ndjson");
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(blank.body()).get("field").asString()).isEqualTo("line 2: reference");
+
+        HttpResponse<String> notANumber = send(
+                "POST",
+                "/api/v1/prompt-sets?name=bad-" + UUID.randomUUID(),
+                "{\"prompt\": \"add: 1+2\", \"split\": \"EVAL\", \"reference\": \"three\", \"family\": \"add\"}\n",
+                "application/x-ndjson");
+        assertThat(notANumber.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(notANumber.body()).get("detail").asString())
+                .isEqualTo("line 1 has a add prompt whose reference 'three' is not a whole number; add answers are"
+                        + " numbers");
+
+        HttpResponse<String> leak = send(
+                "POST",
+                "/api/v1/prompt-sets?name=bad-" + UUID.randomUUID(),
+                "{\"prompt\": \"add: 1+2\", \"reference\": \"3\", \"family\": \"add\"}\n"
+                        + "{\"prompt\": \"add: 1+2\", \"split\": \"EVAL\", \"reference\": \"3\", \"family\": \"add\"}\n",
+                "application/x-ndjson");
+        assertThat(leak.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(leak.body()).get("field").asString()).isEqualTo("line 2: prompt");
+
+        // judge examples carry a judgment as their reference, which no family grades
+        HttpResponse<String> eft = send(
+                "POST",
+                "/api/v1/prompt-sets?name=eft-" + UUID.randomUUID(),
+                "{\"prompt\": \"rate add: 1+2 -> 3\", \"split\": \"EFT\", \"reference\": \"right. Score: 5\","
+                        + " \"family\": \"add\"}\n",
+                "application/x-ndjson");
+        assertThat(eft.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aNoisyOracleJudgeNeedsItsAccuracyAndNoOtherJudgeTakesOne() throws Exception {
+        long promptSet = uploadPrompts("{\"prompt\": \"p\"}\n");
+        ModelGeneration m0 = generations.save(
+                ModelGeneration.imported("M0", GenerationKind.SFT, "file:///m0", CheckpointFormat.HF_SAFETENSORS));
+        String run = """
+                {"name": "r", "method": "SR", "initialGenerationId": %d, "promptSetId": %d, "iterations": 1,
+                 "judge": %s}
+                """;
+
+        HttpResponse<String> noAccuracy = send(
+                "POST",
+                "/api/v1/runs",
+                run.formatted(m0.getId(), promptSet, "{\"role\": \"NOISY_ORACLE\"}"),
+                "application/json");
+        assertThat(noAccuracy.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(noAccuracy.body()).get("field").asString()).isEqualTo("judge.accuracy");
+
+        HttpResponse<String> outOfRange = send(
+                "POST",
+                "/api/v1/runs",
+                run.formatted(m0.getId(), promptSet, "{\"role\": \"NOISY_ORACLE\", \"accuracy\": 1.5}"),
+                "application/json");
+        assertThat(outOfRange.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(outOfRange.body()).get("field").asString()).isEqualTo("judge.accuracy");
+
+        HttpResponse<String> selfWithAccuracy = send(
+                "POST",
+                "/api/v1/runs",
+                run.formatted(m0.getId(), promptSet, "{\"role\": \"SELF\", \"accuracy\": 0.9}"),
+                "application/json");
+        assertThat(selfWithAccuracy.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(selfWithAccuracy.body()).get("field").asString())
+                .isEqualTo("judge.accuracy");
+    }
+
+    @Test
     void runRequestProblemsNameTheField() throws Exception {
         long promptSet = uploadPrompts("{\"prompt\": \"p\"}\n");
 

@@ -85,7 +85,14 @@ class JudgeHandler implements WorkHandler {
                     .toList();
             List<List<Judge.Sample>> judged;
             try {
-                judged = judge.judge(task.judgeGenerationId(), items, template, settings, task.modelRole(), noise);
+                judged = judge.judge(
+                        task.judgeGenerationId(),
+                        items,
+                        template,
+                        settings,
+                        task.modelRole(),
+                        noise,
+                        Boolean.TRUE.equals(task.expectedScore()));
             } catch (UnknownGenerationException | IllegalArgumentException e) {
                 // a missing judge or a judge prompt the model cannot take fails the same way on every attempt
                 throw new PermanentWorkFailure(e.getMessage(), e);

@@ -9,6 +9,8 @@ import java.util.List;
  * @param template a judge template replacing the default rubric; null keeps the default
  * @param oracleAccuracy when the judge is the built-in oracle: the nominal accuracy of each judge sample (a noisy
  *     oracle); null judges with the exact grades
+ * @param expectedScore a model judge's score is the probability-weighted mean of the score digits after its reasoning
+ *     (G-Eval's expected score) instead of the digit it wrote; null or false reads the written digit
  */
 public record JudgeUnit(
         long judgeGenerationId,
@@ -19,4 +21,5 @@ public record JudgeUnit(
         int maxTokens,
         long seed,
         String template,
-        Double oracleAccuracy) {}
+        Double oracleAccuracy,
+        Boolean expectedScore) {}

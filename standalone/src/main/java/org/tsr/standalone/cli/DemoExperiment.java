@@ -131,7 +131,8 @@ final class DemoExperiment {
         for (Map.Entry<String, Long> run : runs.entrySet()) {
             JsonNode report = api.get("/api/v1/runs/" + run.getValue() + "/report");
             reports.put(run.getKey(), report);
-            String file = run.getKey().replace(", ", "-").replace(' ', '-') + "-seed-" + seed + ".json";
+            String file =
+                    run.getKey().replace(", ", "-").replace(' ', '-').replace(':', '-') + "-seed-" + seed + ".json";
             write(folder.resolve("reports").resolve(file), report.toPrettyString());
             if (!report.get("status").asString().equals("SUCCEEDED")) {
                 failures.add(run.getKey() + " (seed " + seed + ") "
@@ -167,6 +168,9 @@ final class DemoExperiment {
                 judging.put("role", "NOISY_ORACLE");
                 judging.put("accuracy", judge.accuracy());
             }
+        }
+        if (judge.expectedScore()) {
+            judging.put("expectedScore", true);
         }
         request.put("judge", judging);
         // DPO with an NLL term on the chosen response (RPO): without it DPO lowers the chosen response's likelihood

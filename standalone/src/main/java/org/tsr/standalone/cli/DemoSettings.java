@@ -52,8 +52,9 @@ record DemoSettings(
      * with noise of a nominal accuracy (a judge of known quality).
      *
      * @param accuracy the noisy oracle's nominal accuracy; null for the other kinds
+     * @param expectedScore a model judge (self, frozen) scores by the expected score digit instead of the written one
      */
-    record Judge(Kind kind, Double accuracy) {
+    record Judge(Kind kind, Double accuracy, boolean expectedScore) {
 
         enum Kind {
             SELF,
@@ -62,9 +63,15 @@ record DemoSettings(
             NOISY
         }
 
-        /** Reads {@code self}, {@code frozen}, {@code oracle} or {@code noisy:<p>} with p in [0, 1]. */
+        /**
+         * Reads {@code self}, {@code frozen}, {@code oracle} or {@code noisy:<p>} with p in [0, 1]; {@code self} and
+         * {@code frozen} take {@code :expected} for expected-score judging.
+         */
         static Judge parse(String text) {
             String name = text.strip().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("self:expected") || name.equals("frozen:expected")) {
+                return new Judge(parse(name.substring(0, name.indexOf(':'))).kind(), null, true);
+            }
             if (name.startsWith("noisy:")) {
                 double accuracy;
                 try {
@@ -75,17 +82,19 @@ record DemoSettings(
                 if (!(accuracy >= 0 && accuracy <= 1)) {
                     throw new UserError("--judges: noisy:<p> needs an accuracy p between 0 and 1, got '" + text + "'");
                 }
-                return new Judge(Kind.NOISY, accuracy);
+                return new Judge(Kind.NOISY, accuracy, false);
             }
             try {
                 Kind kind = Kind.valueOf(name.toUpperCase(java.util.Locale.ROOT));
                 if (kind != Kind.NOISY) {
-                    return new Judge(kind, null);
+                    return new Judge(kind, null, false);
                 }
             } catch (IllegalArgumentException e) {
                 // falls through to the message below
             }
-            throw new UserError("--judges takes self, frozen, oracle and noisy:<p>, got '" + text + "'");
+            throw new UserError(
+                    "--judges takes self, frozen, oracle, noisy:<p>, self:expected and frozen:expected, got '" + text
+                            + "'");
         }
 
         /** The judge's name in reports and summary.json: self, frozen, oracle or noisy:<p>. */

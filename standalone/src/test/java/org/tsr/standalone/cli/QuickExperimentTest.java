@@ -26,7 +26,7 @@ class QuickExperimentTest {
                 "demo",
                 "--quick",
                 "--judges",
-                "self,oracle",
+                "self,oracle,noisy:0.5",
                 "-o",
                 out.toString(),
                 "--port",
@@ -85,7 +85,37 @@ class QuickExperimentTest {
                     .as("the oracle agrees with itself")
                     .isEqualTo(1.0);
         }
-        assertThat(report).contains("With the oracle judge:");
+        assertThat(report).contains("With the oracle judge:", "With the noisy:0.5 judge:");
+        JsonNode summary = json.readTree(out.resolve("summary.json").toFile());
+        assertThat(summary.get("m0").get("exact_rate").asDouble()).isBetween(0.0, 1.0);
+        assertThat(summary.get("m0").get("per_seed")).hasSize(1);
+        assertThat(summary.get("runs")).hasSize(6);
+        assertThat(summary.get("groups")).hasSize(6);
+        for (JsonNode run : summary.get("runs")) {
+            assertThat(run.get("method").asString()).isIn("SR", "TSR");
+            assertThat(run.get("judge").asString()).isIn("self", "oracle", "noisy:0.5");
+            assertThat(run.get("final_win_rate").asDouble()).isBetween(0.0, 1.0);
+            assertThat(run.get("ci95").get(0).asDouble())
+                    .isLessThanOrEqualTo(run.get("final_win_rate").asDouble());
+            assertThat(run.get("judge_accuracy_per_iteration")).hasSize(1);
+            assertThat(run.get("gap_per_iteration")).hasSize(1);
+            assertThat(run.get("oracle_gap_per_iteration")).hasSize(1);
+            assertThat(run.get("dpo_steps").asInt()).isPositive();
+            assertThat(run.get("tokens_sampled").asLong()).isPositive();
+            assertThat(run.get("seconds").asDouble()).isPositive();
+            switch (run.get("judge").asString()) {
+                case "oracle" ->
+                    assertThat(run.get("judge_accuracy").asDouble()).isEqualTo(1.0);
+                case "noisy:0.5" ->
+                    assertThat(run.get("judge_accuracy").asDouble())
+                            .as("a judge right half the time per sample orders fewer pairs right than the oracle")
+                            .isLessThan(1.0);
+                default ->
+                    assertThat(run.get("tokens_judged").asLong())
+                            .as("the self-judge is a model that reads and writes tokens")
+                            .isPositive();
+            }
+        }
         assertThat(outcome.out()).contains("Seed 1:", "win vs M0", "Report: " + out.resolve("report.md"));
     }
 }
