@@ -81,9 +81,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--prompts",
-            defaultValue = "128",
-            description = "Prompts per task family in each iteration's chunk (default: ${DEFAULT-VALUE}, 512 in all).")
+            defaultValue = "64",
+            description = "Prompts per task family in each iteration's chunk (default: ${DEFAULT-VALUE}, 256 in all).")
     int prompts;
+
+    @Option(
+            names = "--judge-samples",
+            defaultValue = "1",
+            description = "Judgments per response, averaged; a noisy:<p> judge is right with probability p per"
+                    + " judgment (default: ${DEFAULT-VALUE}).")
+    int judgeSamples;
 
     @Option(
             names = "--eval-prompts",
@@ -97,6 +104,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "Weight of the NLL term on the chosen response in every DPO update; 0 is plain DPO, the"
                     + " ablation (default: ${DEFAULT-VALUE}).")
     double nllWeight;
+
+    @Option(
+            names = "--preset",
+            description = "full: the whole judge-accuracy sweep (judges oracle, noisy:0.9, noisy:0.75, noisy:0.6,"
+                    + " self and self:expected, 128 prompts per family, 3 seeds, about an hour); quick: as --quick."
+                    + " A preset sets those options, whatever else is given.")
+    String preset;
 
     @Option(
             names = "--quick",
@@ -120,6 +134,17 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError("--model must be tiny, small or medium, got '" + model + "'");
         }
         require(!methods.isEmpty(), "--methods needs SR, TSR or both");
+        if (preset != null) {
+            switch (preset.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "quick" -> quick = true;
+                case "full" -> {
+                    judges = List.of("oracle", "noisy:0.9", "noisy:0.75", "noisy:0.6", "self", "self:expected");
+                    prompts = 128;
+                    seeds = 3;
+                }
+                default -> throw new UserError("--preset must be quick or full, got '" + preset + "'");
+            }
+        }
         List<DemoSettings.Judge> judgeRoles = new java.util.ArrayList<>();
         for (String judge : judges) {
             judgeRoles.add(DemoSettings.Judge.parse(judge));
@@ -131,6 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         require(prompts >= 1 && prompts <= 500, "--prompts must be between 1 and 500");
         require(evalPrompts >= 10 && evalPrompts <= 500, "--eval-prompts must be between 10 and 500");
         require(nllWeight >= 0 && nllWeight <= 10, "--nll-weight must be between 0 and 10");
+        require(judgeSamples >= 1 && judgeSamples <= 16, "--judge-samples must be between 1 and 16");
         platform.check();
         if (quick) {
             return new DemoSettings(
@@ -170,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
                 150,
                 4,
                 samples,
-                3,
+                judgeSamples,
                 nllWeight,
                 platform.dbUrl,
                 platform.dbUser,

@@ -49,6 +49,15 @@ class TsrCommandTest {
         assertThat(samples.err().strip())
                 .isEqualTo("tsr: --samples must be between 2 and 16 (pairs need two responses)");
         assertThat(tsr("demo", "--seeds", "x").err()).contains("Invalid value for option '--seeds'");
+        assertThat(tsr("demo", "--judges", "noisy:1.5").err().strip())
+                .isEqualTo("tsr: --judges: noisy:<p> needs an accuracy p between 0 and 1, got 'noisy:1.5'");
+        assertThat(tsr("demo", "--judges", "oracle,expert").err().strip())
+                .isEqualTo("tsr: --judges takes self, frozen, oracle, noisy:<p>, self:expected and frozen:expected,"
+                        + " got 'expert'");
+        assertThat(tsr("demo", "--preset", "huge").err().strip())
+                .isEqualTo("tsr: --preset must be quick or full, got 'huge'");
+        assertThat(tsr("demo", "--judge-samples", "0").err().strip())
+                .isEqualTo("tsr: --judge-samples must be between 1 and 16");
     }
 
     @Test
