@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tsr demo}: the default experiment, SR against TSR at equal compute on the built-in suite. */
+/** {@code tsr demo}: the default experiment, SR against TSR at equal DPO models on the built-in suite, per judge. */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,

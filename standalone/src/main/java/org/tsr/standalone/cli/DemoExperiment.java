@@ -247,7 +247,8 @@ final class DemoExperiment {
     }
 
     private String describe() {
-        return "methods " + settings.methods() + ", judges " + settings.judges() + ", SR " + settings.srIterations()
+        return "methods " + settings.methods() + ", judges "
+                + settings.judges().stream().map(DemoSettings.Judge::label).toList() + ", SR " + settings.srIterations()
                 + " iterations, TSR "
                 + settings.tsrIterations() + " iterations, " + settings.seeds() + " seed(s) from "
                 + settings.firstSeed()

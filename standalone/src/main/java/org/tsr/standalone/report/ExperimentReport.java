@@ -105,7 +105,9 @@ public final class ExperimentReport {
                     .forEach(
                             failure -> md.append("**Failed:** ").append(failure).append("\n\n"));
         }
-        md.append("## Verdict\n\n").append(verdict(byMethod, summary)).append("\n\n");
+        md.append("## Verdict\n\n")
+                .append(verdict(byMethod, summary, labels(seeds)))
+                .append("\n\n");
         md.append("## Final win rate against M0 per judge\n\n")
                 .append(groupTable(summary))
                 .append("\n");
@@ -276,7 +278,8 @@ public final class ExperimentReport {
      * Compares SR and TSR per judge, plainly, from the numbers: a winner only where the 95% intervals of the final
      * win rates do not overlap, and for each run whether its interval lies above 0.5 (better than M0).
      */
-    static String verdict(Map<String, List<List<IterationFigures>>> byMethod, ExperimentSummary summary) {
+    static String verdict(
+            Map<String, List<List<IterationFigures>>> byMethod, ExperimentSummary summary, Map<String, String> labels) {
         StringBuilder verdict = new StringBuilder();
         List<String> judges = summary.groups().stream()
                 .map(ExperimentSummary.Group::judge)
@@ -305,8 +308,8 @@ public final class ExperimentReport {
                 } else {
                     verdict.append("The intervals overlap: neither method beat the other on these seeds. ");
                 }
-                String srLabel = label("SR", judge);
-                String tsrLabel = label("TSR", judge);
+                String srLabel = labels.get("SR/" + judge);
+                String tsrLabel = labels.get("TSR/" + judge);
                 if (byMethod.containsKey(srLabel) && byMethod.containsKey(tsrLabel)) {
                     verdict.append("The chosen-rejected judge-score gap of the trained pairs went from ")
                             .append(first(byMethod.get(srLabel), IterationFigures::scoreGap)
@@ -346,9 +349,17 @@ public final class ExperimentReport {
                 group.judgeAccuracy() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", group.judgeAccuracy()));
     }
 
-    /** The label a run of this method and judge has in the demo: "SR" for the self-judge, "SR, oracle judge". */
-    private static String label(String method, String judge) {
-        return judge.equals("self") ? method : method + ", " + judge + " judge";
+    /** Each run's label by its method and judge, "SR/oracle" to "SR, oracle judge", as the demo named them. */
+    private static Map<String, String> labels(List<SeedRuns> seeds) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (SeedRuns seed : seeds) {
+            seed.reports()
+                    .forEach((label, report) -> labels.putIfAbsent(
+                            report.path("method").asString() + "/"
+                                    + seed.judges().get(label),
+                            label));
+        }
+        return labels;
     }
 
     private static String groupTable(ExperimentSummary summary) {
