@@ -72,26 +72,14 @@ public class Judge {
             JudgeTemplate template,
             SamplingSettings settings,
             String modelRole) {
-        return judge(judgeGenerationId, items, template, settings, modelRole, null);
+        return judge(judgeGenerationId, items, template, settings, modelRole, null, false);
     }
 
     /**
-     * Judges every item; when the judge is the built-in oracle and {@code noise} is given, each of the
-     * {@code settings.n()} samples per response is drawn from that noisy oracle instead of the exact grade.
-     */
-    public List<List<Sample>> judge(
-            long judgeGenerationId,
-            List<Item> items,
-            JudgeTemplate template,
-            SamplingSettings settings,
-            String modelRole,
-            NoisyOracle noise) {
-        return judge(judgeGenerationId, items, template, settings, modelRole, noise, false);
-    }
-
-    /**
-     * Judges every item; with {@code expectedScore}, a model judge's score for each sample is the probability-weighted
-     * mean of the score digits after its reasoning ({@link ExpectedScore}) instead of the digit it wrote.
+     * Judges every item. When the judge is the built-in oracle and {@code noise} is given, each of the
+     * {@code settings.n()} samples per response is drawn from that noisy oracle instead of the exact grade; with
+     * {@code expectedScore}, a model judge's score for each sample is the probability-weighted mean of the score digits
+     * after its reasoning ({@link ExpectedScore}) instead of the digit it wrote.
      *
      * @throws IllegalArgumentException if expected scores are asked of a judge that is not an embedded model
      */

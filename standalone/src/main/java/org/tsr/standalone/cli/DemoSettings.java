@@ -97,19 +97,20 @@ record DemoSettings(
                             + "'");
         }
 
-        /** The judge's name in reports and summary.json: self, frozen, oracle or noisy:<p>. */
+        /** The judge's name in reports and summary.json: self, frozen, oracle, noisy:<p> or self:expected. */
         String label() {
-            return kind == Kind.NOISY
-                    ? "noisy:"
-                            + new java.math.BigDecimal(Double.toString(accuracy))
-                                    .stripTrailingZeros()
-                                    .toPlainString()
-                    : kind.name().toLowerCase(java.util.Locale.ROOT);
+            if (kind == Kind.NOISY) {
+                return "noisy:"
+                        + new java.math.BigDecimal(Double.toString(accuracy))
+                                .stripTrailingZeros()
+                                .toPlainString();
+            }
+            return kind.name().toLowerCase(java.util.Locale.ROOT) + (expectedScore ? ":expected" : "");
         }
 
         /** How a run is named in the report: "SR" for the self-judge, "SR, oracle judge" otherwise. */
         String label(Method method) {
-            return kind == Kind.SELF ? method.name() : method.name() + ", " + label() + " judge";
+            return label().equals("self") ? method.name() : method.name() + ", " + label() + " judge";
         }
     }
 

@@ -372,18 +372,20 @@ public final class ExperimentReport {
                     "| %s | %s | %s | %d | %s | %s |%n",
                     group.method(),
                     group.judge(),
-                    group.judgeAccuracy() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", group.judgeAccuracy()),
+                    formatted(group.judgeAccuracy()),
                     group.seeds(),
-                    group.finalWinRate() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", group.finalWinRate()),
+                    formatted(group.finalWinRate()),
                     group.ci95() == null
                             ? "n/a"
-                            : String.format(
-                                    Locale.ROOT,
-                                    "[%.3f, %.3f]",
-                                    group.ci95().get(0),
-                                    group.ci95().get(1))));
+                            : "[" + formatted(group.ci95().get(0)) + ", "
+                                    + formatted(group.ci95().get(1)) + "]"));
         }
         return table.toString();
+    }
+
+    /** A figure to three decimals, "n/a" when it was not measured. */
+    private static String formatted(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     /** Each run's spending: DPO steps, tokens sampled and judged, wall time; SR and TSR compared at equal DPO models. */
