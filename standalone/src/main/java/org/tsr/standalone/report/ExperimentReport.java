@@ -214,7 +214,7 @@ public final class ExperimentReport {
     private static String table(Map<String, List<List<IterationFigures>>> byMethod, List<JsonNode> initial) {
         StringBuilder table = new StringBuilder();
         table.append(String.format(
-                "%-20s %4s %4s %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
+                "%-24s %4s %4s %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
                 "method",
                 "iter",
                 "DPO",
@@ -228,7 +228,7 @@ public final class ExperimentReport {
                 "judge agr.",
                 "chosen ok"));
         table.append(String.format(
-                "%-20s %4s %4d %-13s %-11s %-11s%n",
+                "%-24s %4s %4d %-13s %-11s %-11s%n",
                 "M0",
                 "-",
                 0,
@@ -255,7 +255,7 @@ public final class ExperimentReport {
                         .orElseThrow()
                         .get(index);
                 table.append(String.format(
-                        "%-20s %4d %4d %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
+                        "%-24s %4d %4d %-13s %-11s %-11s %-7s %-11s %-11s %-11s %-11s %-11s%n",
                         method,
                         first.iteration(),
                         first.dpoModels(),
