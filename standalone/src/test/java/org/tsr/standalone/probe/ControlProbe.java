@@ -73,7 +73,7 @@ public final class ControlProbe {
                 TaskSuite.generate(new SuiteSpec(seed, Oracle.familyNames(), ift, eft, iterations, prompts, eval));
         List<SuitePrompt> evalSet =
                 suite.stream().filter(p -> p.split().equals("EVAL")).toList();
-        EngineOptions engine = EngineOptions.cpu(2);
+        EngineOptions engine = EngineOptions.cpu(Integer.parseInt(arg(args, "threads", "2")));
         long t0 = System.nanoTime();
         boolean have = Files.exists(cached.resolve("config.json"));
         try (LanguageModel model = LanguageModel.load(have ? cached : dir.resolve("base"), engine)) {
