@@ -61,9 +61,7 @@ class PromptSetUpload {
         List<Prompt> rows = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             PromptLine line = lines.get(i);
-            PromptSplit split = line.split() == null
-                    ? PromptSplit.ITERATION
-                    : PromptSplit.valueOf(line.split().toUpperCase(Locale.ROOT));
+            PromptSplit split = splitOf(line);
             Integer chunk = split == PromptSplit.ITERATION ? (line.chunk() == null ? 0 : line.chunk()) : null;
             rows.add(new Prompt(set.getId(), split, chunk, i, line.prompt(), line.reference(), line.family()));
         }
@@ -75,13 +73,13 @@ class PromptSetUpload {
     private static void refuseHeldOutLeaks(List<PromptLine> lines, List<Integer> numbers) {
         Set<String> iteration = new HashSet<>();
         for (PromptLine line : lines) {
-            if (line.split() == null || line.split().equalsIgnoreCase("ITERATION")) {
+            if (splitOf(line) == PromptSplit.ITERATION) {
                 iteration.add(line.prompt());
             }
         }
         for (int i = 0; i < lines.size(); i++) {
             PromptLine line = lines.get(i);
-            if (line.split() != null && line.split().equalsIgnoreCase("EVAL") && iteration.contains(line.prompt())) {
+            if (splitOf(line) == PromptSplit.EVAL && iteration.contains(line.prompt())) {
                 throw new RunProblem(
                         HttpStatus.BAD_REQUEST,
                         "line " + numbers.get(i) + ": prompt",
@@ -123,20 +121,17 @@ class PromptSetUpload {
         if (line.prompt() == null || line.prompt().isEmpty()) {
             throw lineProblem(number, "has no prompt");
         }
-        if (line.split() != null) {
-            try {
-                PromptSplit.valueOf(line.split().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw lineProblem(number, "has split '" + line.split() + "'; use IFT, EFT, ITERATION or EVAL");
-            }
+        try {
+            splitOf(line);
+        } catch (IllegalArgumentException e) {
+            throw lineProblem(number, "has split '" + line.split() + "'; use IFT, EFT, ITERATION or EVAL");
         }
         if (line.chunk() != null && line.chunk() < 0) {
             throw lineProblem(number, "has chunk " + line.chunk() + "; chunks count from 0");
         }
         // an EFT line's reference is a judgment, not an answer; every other line of a built-in family is graded by
         // that family's oracle, so a reference it cannot grade fails here instead of at the end of an iteration
-        boolean eft = line.split() != null && line.split().equalsIgnoreCase("EFT");
-        if (!eft) {
+        if (splitOf(line) != PromptSplit.EFT) {
             Oracle.family(line.family())
                     .flatMap(family -> family.referenceProblem(line.reference()))
                     .ifPresent(problem -> {
@@ -147,6 +142,17 @@ class PromptSetUpload {
                     });
         }
         return line;
+    }
+
+    /**
+     * The line's split, ITERATION when left out.
+     *
+     * @throws IllegalArgumentException for a split that is none of IFT, EFT, ITERATION and EVAL
+     */
+    private static PromptSplit splitOf(PromptLine line) {
+        return line.split() == null
+                ? PromptSplit.ITERATION
+                : PromptSplit.valueOf(line.split().toUpperCase(Locale.ROOT));
     }
 
     private static RunProblem lineProblem(int number, String problem) {

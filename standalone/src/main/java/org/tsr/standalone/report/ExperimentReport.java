@@ -166,14 +166,7 @@ public final class ExperimentReport {
         Map<String, List<List<IterationFigures>>> byMethod = new LinkedHashMap<>();
         for (SeedRuns seed : seeds) {
             seed.reports().forEach((method, report) -> {
-                List<IterationFigures> iterations = new ArrayList<>();
-                for (JsonNode iteration : report.get("iterations")) {
-                    if (iteration.get("status").asString().equals("SUCCEEDED")
-                            || iteration.get("status").asString().equals("DONE")) {
-                        iterations.add(IterationFigures.of(report.get("method").asString(), iteration));
-                    }
-                }
-                byMethod.computeIfAbsent(method, m -> new ArrayList<>()).add(iterations);
+                byMethod.computeIfAbsent(method, m -> new ArrayList<>()).add(IterationFigures.finished(report));
             });
         }
         return byMethod;

@@ -100,66 +100,35 @@ public record ExperimentSummary(M0 m0, List<RunSummary> runs, List<Group> groups
     }
 
     private static RunSummary run(long seed, String judge, JsonNode report) {
-        String method = report.path("method").asString();
-        String dataset = method.equals("SR") ? "SR" : "D2";
-        List<Double> accuracy = new ArrayList<>();
-        List<Double> gap = new ArrayList<>();
-        List<Double> oracleGap = new ArrayList<>();
+        List<IterationFigures> iterations = IterationFigures.finished(report);
         double agreeing = 0;
         long pairs = 0;
-        long tokensSampled = 0;
-        long tokensJudged = 0;
-        int dpoSteps = 0;
-        double seconds = 0;
-        JsonNode last = null;
-        int iterations = 0;
-        for (JsonNode iteration : report.path("iterations")) {
-            String status = iteration.path("status").asString("");
-            if (!status.equals("SUCCEEDED") && !status.equals("DONE")) {
-                continue;
-            }
-            iterations++;
-            last = iteration;
-            JsonNode judged = iteration.path("judge");
-            Double agreement = IterationFigures.number(judged.path("agreement"));
-            accuracy.add(agreement);
-            if (agreement != null) {
-                agreeing += agreement * judged.path("pairs").asLong();
-                pairs += judged.path("pairs").asLong();
-            }
-            gap.add(IterationFigures.number(
-                    iteration.path("pairs").path(dataset).path("meanScoreGap")));
-            oracleGap.add(IterationFigures.number(
-                    judged.path("chosenPreferredByOracle").path(dataset).path("oracleGap")));
-            JsonNode compute = iteration.path("compute");
-            tokensSampled += compute.path("tokensSampled").asLong();
-            tokensJudged += compute.path("judgePromptTokens").asLong()
-                    + compute.path("judgeCompletionTokens").asLong();
-            dpoSteps += compute.path("dpoSteps").asInt();
-            for (JsonNode phase : iteration.path("phases")) {
-                seconds += phase.path("wallSeconds").asDouble();
+        for (IterationFigures iteration : iterations) {
+            if (iteration.judgeAgreement() != null) {
+                agreeing += iteration.judgeAgreement() * iteration.judgePairs();
+                pairs += iteration.judgePairs();
             }
         }
-        JsonNode evaluation = last == null ? null : last.path("evaluation");
-        Double win = evaluation == null ? null : IterationFigures.number(evaluation.path("winRateVsM0"));
-        Double error = evaluation == null ? null : IterationFigures.number(evaluation.path("winRateStdError"));
+        IterationFigures last = iterations.isEmpty() ? null : iterations.get(iterations.size() - 1);
+        Double win = last == null ? null : last.winRate();
+        Double error = last == null ? null : last.winRateStdError();
         return new RunSummary(
-                method,
+                report.path("method").asString(),
                 judge,
                 pairs == 0 ? null : agreeing / pairs,
-                accuracy,
+                iterations.stream().map(IterationFigures::judgeAgreement).toList(),
                 seed,
-                iterations,
+                iterations.size(),
                 win,
                 win == null || error == null ? null : List.of(win - 1.96 * error, win + 1.96 * error),
-                evaluation == null ? null : IterationFigures.number(evaluation.path("exactMatch")),
-                evaluation == null ? null : IterationFigures.number(evaluation.path("meanOracleScore")),
-                gap,
-                oracleGap,
-                tokensSampled,
-                tokensJudged,
-                dpoSteps,
-                seconds);
+                last == null ? null : last.exactMatch(),
+                last == null ? null : last.oracleScore(),
+                iterations.stream().map(IterationFigures::scoreGap).toList(),
+                iterations.stream().map(IterationFigures::oracleGap).toList(),
+                iterations.stream().mapToLong(IterationFigures::tokensSampled).sum(),
+                iterations.stream().mapToLong(IterationFigures::tokensJudged).sum(),
+                iterations.stream().mapToInt(IterationFigures::dpoSteps).sum(),
+                iterations.stream().mapToDouble(IterationFigures::wallSeconds).sum());
     }
 
     private static Group group(List<RunSummary> runs) {

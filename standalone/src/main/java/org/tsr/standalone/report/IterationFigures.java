@@ -1,5 +1,7 @@
 package org.tsr.standalone.report;
 
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -8,6 +10,9 @@ import tools.jackson.databind.JsonNode;
  * @param dpoModels DPO models trained up to the end of this iteration (SR one per iteration, TSR two)
  * @param scoreGap the mean judge-score gap between chosen and rejected in the dataset the next policy trained on
  * @param oracleGap the mean oracle-grade gap between chosen and rejected in that dataset
+ * @param winRateStdError the standard error of the win rate over the held-out prompts
+ * @param judgePairs the policy's own sample pairs the judge accuracy was measured on
+ * @param tokensJudged the prompt and generated tokens of a model judge (0 for the oracles)
  * @param cosine the mean hidden-state cosine similarity of chosen and rejected in that dataset
  * @param margin the policy's DPO reward margin at its last logged step
  */
@@ -26,7 +31,25 @@ record IterationFigures(
         Double chosenPreferred,
         Double oracleGap,
         double wallSeconds,
-        double outsideUnitsSeconds) {
+        double outsideUnitsSeconds,
+        Double winRateStdError,
+        long judgePairs,
+        long tokensSampled,
+        long tokensJudged,
+        int dpoSteps) {
+
+    /** The figures of every iteration of a run's report that finished, in order. */
+    static List<IterationFigures> finished(JsonNode report) {
+        String method = report.path("method").asString();
+        List<IterationFigures> figures = new ArrayList<>();
+        for (JsonNode iteration : report.path("iterations")) {
+            String status = iteration.path("status").asString("");
+            if (status.equals("SUCCEEDED") || status.equals("DONE")) {
+                figures.add(of(method, iteration));
+            }
+        }
+        return figures;
+    }
 
     static IterationFigures of(String method, JsonNode iteration) {
         String dataset = method.equals("SR") ? "SR" : "D2";
@@ -34,6 +57,7 @@ record IterationFigures(
         JsonNode evaluation = iteration.get("evaluation");
         JsonNode pairs = iteration.path("pairs").path(dataset);
         JsonNode judge = iteration.get("judge");
+        JsonNode compute = iteration.path("compute");
         Double margin = null;
         for (JsonNode job : iteration.get("training")) {
             if ("POLICY".equals(job.path("role").asString(null))) {
@@ -61,7 +85,13 @@ record IterationFigures(
                 number(judge.path("chosenPreferredByOracle").path(dataset).path("share")),
                 number(judge.path("chosenPreferredByOracle").path(dataset).path("oracleGap")),
                 wall,
-                outside);
+                outside,
+                number(evaluation.path("winRateStdError")),
+                judge.path("pairs").asLong(),
+                compute.path("tokensSampled").asLong(),
+                compute.path("judgePromptTokens").asLong()
+                        + compute.path("judgeCompletionTokens").asLong(),
+                compute.path("dpoSteps").asInt());
     }
 
     static Double number(JsonNode node) {
