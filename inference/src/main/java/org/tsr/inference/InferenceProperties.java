@@ -1,6 +1,7 @@
 package org.tsr.inference;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,7 +24,8 @@ public record InferenceProperties(
      * @param maxConcurrentRequests requests in flight per server and process
      * @param maxRetries retries after a 429, a 5xx or an I/O error
      * @param initialBackoff wait before the first retry, doubled each time
-     * @param apiKey sent as a bearer token when set
+     * @param apiKey sent as a bearer token when set, to allowed hosts only
+     * @param allowedHosts the servers that may be called (see {@link org.tsr.edge.RemoteHosts}); none by default
      */
     public record Remote(
             @DefaultValue("5s") Duration connectTimeout,
@@ -31,5 +33,6 @@ public record InferenceProperties(
             @DefaultValue("8") int maxConcurrentRequests,
             @DefaultValue("4") int maxRetries,
             @DefaultValue("500ms") Duration initialBackoff,
-            String apiKey) {}
+            String apiKey,
+            @DefaultValue List<String> allowedHosts) {}
 }

@@ -1,6 +1,8 @@
 package org.tsr.standalone;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,18 +75,25 @@ public final class Platform implements AutoCloseable {
             String jdbcUrl, String user, String password, Map<String, String> settings, Map<Service, Integer> ports) {
         Map<Service, ConfigurableApplicationContext> started = new LinkedHashMap<>();
         Map<Service, String[]> argumentsByService = new LinkedHashMap<>();
+        // the gateway presents it to the services; a new one each start, since nothing outside this JVM needs it
+        String serviceToken = newServiceToken();
         try {
             for (Service service : Service.values()) {
                 List<String> arguments = new ArrayList<>(List.of(
                         "--spring.config.location=optional:classpath:/tsr-standalone/",
                         "--spring.application.name=" + service.applicationName,
                         "--server.port=" + ports.getOrDefault(service, 0),
+                        "--tsr.service-auth.token=" + serviceToken,
                         "--spring.datasource.url=" + jdbcUrl,
                         "--spring.datasource.username=" + user,
                         "--spring.datasource.password=" + password,
                         "--spring.main.banner-mode=off"));
                 if (service == Service.GATEWAY) {
                     arguments.addAll(routes(started));
+                }
+                if (!settings.containsKey("server.address")) {
+                    // reachable from this machine only, unless the settings say otherwise
+                    arguments.add("--server.address=127.0.0.1");
                 }
                 settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
                 argumentsByService.put(service, arguments.toArray(String[]::new));
@@ -97,10 +106,16 @@ public final class Platform implements AutoCloseable {
         return new Platform(started, argumentsByService);
     }
 
+    private static String newServiceToken() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
     /** Where the gateway finds the stage services, which it routes /api/v1/{service}/** to. */
     private static List<String> routes(Map<Service, ConfigurableApplicationContext> started) {
         List<String> routes = new ArrayList<>();
-        started.forEach((service, context) -> routes.add("--tsr.services." + service.routeName() + "=http://localhost:"
+        started.forEach((service, context) -> routes.add("--tsr.services." + service.routeName() + "=http://127.0.0.1:"
                 + context.getEnvironment().getRequiredProperty("local.server.port")));
         return routes;
     }

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,8 +62,9 @@ class ApiKeysController {
     }
 
     private void requireAdmin(HttpServletRequest http) {
-        ApiKey caller = (ApiKey) http.getAttribute(ApiKey.class.getName());
-        if (properties.enabled() && (caller == null || caller.getRole() != ApiKeyRole.ADMIN)) {
+        // GatewaySecurity already refuses other keys; checked again here so that no other path reaches key management
+        Optional<ApiKey> caller = GatewaySecurity.caller();
+        if (properties.enabled() && (caller.isEmpty() || caller.get().getRole() != ApiKeyRole.ADMIN)) {
             throw new RunProblem(HttpStatus.FORBIDDEN, null, "managing API keys needs an ADMIN key");
         }
     }

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.tsr.edge.RemoteHosts;
 import org.tsr.gateway.runs.RunProblem;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
@@ -31,10 +33,13 @@ class GenerationsController {
 
     private final ModelGenerationRepository generations;
     private final ModelLineage lineage;
+    private final RemoteHosts remoteHosts;
 
-    GenerationsController(ModelGenerationRepository generations, ModelLineage lineage) {
+    GenerationsController(
+            ModelGenerationRepository generations, ModelLineage lineage, RemoteInferenceHosts remoteInference) {
         this.generations = generations;
         this.lineage = lineage;
+        this.remoteHosts = RemoteHosts.of(remoteInference.allowedHosts());
     }
 
     record GenerationView(
@@ -102,6 +107,9 @@ class GenerationsController {
             }
             uri = folder.toAbsolutePath().toUri().toString();
         }
+        if (request.checkpointFormat() == CheckpointFormat.REMOTE_OPENAI) {
+            checkRemote(uri);
+        }
         return GenerationView.of(generations.save(
                 ModelGeneration.imported(request.name(), request.kind(), uri, request.checkpointFormat())));
     }
@@ -126,6 +134,32 @@ class GenerationsController {
     @GetMapping("/runs/{runId}/lineage")
     List<LineageNode> runLineage(@PathVariable long runId) {
         return lineage.treeOf(runId);
+    }
+
+    /** A server URL the generator and judge may call: http(s), a host on the allow-list, the served model named. */
+    private void checkRemote(String uri) {
+        int hash = uri.indexOf('#');
+        URI server;
+        try {
+            server = new URI(hash < 0 ? uri : uri.substring(0, hash));
+        } catch (URISyntaxException e) {
+            throw new RunProblem(HttpStatus.BAD_REQUEST, "checkpointUri", "not a URI: " + e.getReason());
+        }
+        if (!("http".equals(server.getScheme()) || "https".equals(server.getScheme()))
+                || server.getHost() == null
+                || server.getRawUserInfo() != null
+                || server.getRawQuery() != null
+                || hash < 0
+                || hash == uri.length() - 1) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "checkpointUri",
+                    "a remote model is http(s)://host:port/v1#served-model-name, without user information or a query");
+        }
+        String refusal = remoteHosts.refusal(server);
+        if (refusal != null) {
+            throw new RunProblem(HttpStatus.BAD_REQUEST, "checkpointUri", refusal);
+        }
     }
 
     private static RunProblem unknown(long id) {

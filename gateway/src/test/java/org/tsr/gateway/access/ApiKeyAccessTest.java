@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.JsonNode;
@@ -78,5 +80,102 @@ class ApiKeyAccessTest {
                         .statusCode())
                 .isEqualTo(204);
         assertThat(send("GET", "/api/v1/runs", secret, null).statusCode()).isEqualTo(401);
+    }
+
+    /** Every spelling of a protected path: refused as malformed (400) or asked for a key (401), never served. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/api/v1/runs",
+                "/api;x/v1/runs",
+                "/api/v1;x/runs",
+                "/api/v1/runs;jsessionid=1",
+                "/%61pi/v1/runs",
+                "/api/v1/%72uns",
+                "/api%2Fv1/runs",
+                "/api/v1/runs%2F",
+                "//api/v1/runs",
+                "/api//v1/runs",
+                "/api/v1/./runs",
+                "/api/v1/x/../runs",
+                "/api/v1/%2e/runs",
+                "/api/v1/x/%2e%2e/runs",
+                "/api/v1/runs/",
+                "/API/v1/runs",
+                "/Api/V1/Runs",
+                "/api/v1/runs?x=1",
+                "/api/v1/runs%00",
+                "/api/v1/runs%25",
+                "/actuator/health/../../api/v1/runs",
+                "/actuator/health/%2e%2e/%2e%2e/api/v1/runs",
+                "/actuator/health;/../../api/v1/runs",
+                "/v3/api-docs/..;/../api/v1/runs",
+                "/swagger-ui/../api/v1/runs",
+                "/actuator/prometheus/../../api/v1/api-keys",
+                "/api/v1/api-keys",
+                "/api/v1/generator/v1/models",
+                "/api/v1/trainer/trainings/1",
+                "/actuator/env",
+                "/actuator/metrics"
+            })
+    void noSpellingOfAProtectedPathIsServedWithoutAKey(String path) throws Exception {
+        HttpResponse<String> response = send("GET", path, null, null);
+
+        assertThat(response.statusCode()).as(path + " -> " + response.body()).isIn(400, 401);
+        if (response.statusCode() == 401) {
+            assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+        }
+    }
+
+    @Test
+    void aReadOnlyKeyMayNotGenerateJudgeOrTrainThroughTheRoutes() throws Exception {
+        String readOnly = issue("watcher", "READ_ONLY");
+
+        for (String path :
+                new String[] {"/api/v1/generator/generations", "/api/v1/judge/judgments", "/api/v1/trainer/trainings"
+                }) {
+            HttpResponse<String> response = send("POST", path, readOnly, "{}");
+            assertThat(response.statusCode()).as(path).isEqualTo(403);
+            assertThat(json.readTree(response.body()).get("detail").asString())
+                    .isEqualTo("API key 'watcher' is read-only");
+        }
+    }
+
+    @Test
+    void aReadWriteKeyMayWriteButNotManageKeys() throws Exception {
+        String writer = issue("pipeline", "READ_WRITE");
+
+        HttpResponse<String> run = send("POST", "/api/v1/runs", writer, "{}");
+        assertThat(run.statusCode())
+                .as("past authentication, refused by validation")
+                .isEqualTo(400);
+        HttpResponse<String> keys = send("POST", "/api/v1/api-keys", writer, "{\"name\": \"x\", \"role\": \"ADMIN\"}");
+        assertThat(keys.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(keys.body()).get("detail").asString())
+                .startsWith("managing API keys needs an ADMIN key");
+        assertThat(send("GET", "/api/v1/api-keys", writer, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aKeyIsCheckedWhateverTheSchemeCaseAndAnotherSchemeIsNoKey() throws Exception {
+        HttpRequest.Builder basic = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs"))
+                .header("Authorization", "Basic " + ADMIN);
+        HttpRequest.Builder lowerCase = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs"))
+                .header("Authorization", "bearer " + ADMIN);
+
+        assertThat(http.send(basic.build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(http.send(lowerCase.build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    String issue(String name, String role) throws Exception {
+        HttpResponse<String> issued =
+                send("POST", "/api/v1/api-keys", ADMIN, "{\"name\": \"" + name + "\", \"role\": \"" + role + "\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        return json.readTree(issued.body()).get("key").asString();
     }
 }

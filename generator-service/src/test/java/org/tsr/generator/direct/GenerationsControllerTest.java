@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,11 +22,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "tsr.generator.worker-threads=0")
+        properties = {
+            "tsr.generator.worker-threads=0",
+            // the remote-backend test calls this service as an inference server
+            "tsr.inference.remote.allowed-hosts=localhost",
+            "tsr.inference.remote.api-key=${tsr.service-auth.token}"
+        })
 class GenerationsControllerTest {
 
     @Value("${local.server.port}")
     int port;
+
+    @Value("${tsr.service-auth.token}")
+    String serviceToken;
 
     @Autowired
     ModelGenerationRepository generations;
@@ -42,6 +51,7 @@ class GenerationsControllerTest {
     HttpResponse<String> post(String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/generations"))
+                        .header("Authorization", "Bearer " + serviceToken)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -83,6 +93,54 @@ class GenerationsControllerTest {
         assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
         assertThat(json.readTree(served.body()).get("results"))
                 .isEqualTo(json.readTree(embedded.body()).get("results"));
+    }
+
+    @Test
+    void aCallerWithoutTheServiceCredentialIsRefusedButProbesStayOpen() throws Exception {
+        HttpRequest.Builder direct = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/generations"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(greedyRequest(m0.getId())));
+        HttpResponse<String> none = http.send(direct.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrong = http.send(
+                direct.header("Authorization", "Bearer an-api-key-of-the-gateway")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> openAi = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/models"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(none.body()).get("detail").asString()).contains("Authorization: Bearer");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(openAi.statusCode()).isEqualTo(401);
+        for (String probe : new String[] {"/actuator/health/readiness", "/actuator/prometheus"}) {
+            HttpResponse<String> open = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + probe))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(open.statusCode()).as(probe).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void unknownFieldsNulNullElementsAndWrongTypesAreRefusedNamingTheField() throws Exception {
+        long id = m0.getId();
+        HttpResponse<String> misspelt = post(
+                "{\"generationId\": " + id + ", \"prompts\": [\"x\"], \"sampling\": {\"n\": 1, \"maxTokenz\": 5}}");
+        HttpResponse<String> nul = post("{\"generationId\": " + id + ", \"prompts\": [\"ok\", \"a\\u0000b\"]}");
+        HttpResponse<String> nullElement = post("{\"generationId\": " + id + ", \"prompts\": [null]}");
+        HttpResponse<String> wrongType =
+                post("{\"generationId\": " + id + ", \"prompts\": [\"x\"], \"sampling\": {\"temperature\": \"hot\"}}");
+
+        assertThat(List.of(misspelt, nul, nullElement, wrongType))
+                .allSatisfy(response ->
+                        assertThat(response.statusCode()).as(response.body()).isEqualTo(400));
+        assertThat(json.readTree(misspelt.body()).get("detail").asString())
+                .isEqualTo("sampling.maxTokenz: unknown field");
+        assertThat(json.readTree(nul.body()).get("field").asString()).isEqualTo("prompts[1]");
+        assertThat(json.readTree(nullElement.body()).get("field").asString()).isEqualTo("prompts[0]");
+        assertThat(json.readTree(wrongType.body()).get("field").asString()).isEqualTo("sampling.temperature");
     }
 
     @Test

@@ -34,6 +34,9 @@ class OpenAiEndpointsTest {
     @Value("${local.server.port}")
     int port;
 
+    @Value("${tsr.service-auth.token}")
+    String serviceToken;
+
     @Autowired
     ModelGenerationRepository generations;
 
@@ -46,7 +49,7 @@ class OpenAiEndpointsTest {
         model = "generation-" + m0.getId();
         client = OpenAIOkHttpClient.builder()
                 .baseUrl("http://localhost:" + port + "/v1")
-                .apiKey("not-checked")
+                .apiKey(serviceToken)
                 .maxRetries(0)
                 .build();
     }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
+import org.tsr.edge.RemoteHosts;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.InferenceProperties;
@@ -133,6 +134,11 @@ public final class RemoteBackend implements TextBackend {
     }
 
     private JsonNode post(String path, Map<String, Object> body) {
+        // checked at every call, not only at registration: the allow-list may have shrunk since
+        String refusal = RemoteHosts.of(settings.allowedHosts()).refusal(endpoint.baseUrl());
+        if (refusal != null) {
+            throw new RemoteServerException("refusing to call " + endpoint.baseUrl() + ": " + refusal, false, null);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve(path))
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")

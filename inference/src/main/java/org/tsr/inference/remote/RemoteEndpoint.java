@@ -1,6 +1,7 @@
 package org.tsr.inference.remote;
 
 import java.net.URI;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * An OpenAI-compatible server and the model name it serves. A generation's checkpoint URI names both:
@@ -16,14 +17,25 @@ public record RemoteEndpoint(URI baseUrl, String model) {
                     + " must name the served model after '#', as in http://host:8000/v1#model-name");
         }
         String base = checkpointUri.substring(0, hash);
-        URI uri = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        URI uri;
+        try {
+            uri = new URI(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    "remote checkpoint URI " + checkpointUri + " is not a URI: " + e.getReason());
+        }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new IllegalArgumentException("remote checkpoint URI " + checkpointUri + " must be http or https");
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException("remote checkpoint URI " + checkpointUri
+                    + " must name a host, without user information or a query");
         }
         return new RemoteEndpoint(uri, checkpointUri.substring(hash + 1));
     }
 
+    /** {@code path} under the base URL ({@code /completions} under {@code http://host:8000/v1}). */
     URI resolve(String path) {
-        return URI.create(baseUrl + path);
+        return UriComponentsBuilder.fromUri(baseUrl).path(path).build().toUri();
     }
 }

@@ -64,8 +64,12 @@ class RemoteBackendTest {
     }
 
     static RemoteBackend backendAt(String uri, Duration timeout) {
+        return backendAt(uri, timeout, List.of("localhost"));
+    }
+
+    static RemoteBackend backendAt(String uri, Duration timeout, List<String> allowedHosts) {
         InferenceProperties.Remote settings = new InferenceProperties.Remote(
-                Duration.ofSeconds(1), timeout, 4, 2, Duration.ofMillis(10), "secret-key");
+                Duration.ofSeconds(1), timeout, 4, 2, Duration.ofMillis(10), "secret-key", allowedHosts);
         return new RemoteBackend(
                 RemoteEndpoint.parse(uri), HttpClient.newHttpClient(), settings, Executors.newCachedThreadPool());
     }
@@ -181,6 +185,32 @@ class RemoteBackendTest {
         assertThatThrownBy(() -> nowhere.complete(List.of("p"), sampling))
                 .isInstanceOf(RemoteServerException.class)
                 .hasMessageStartingWith("cannot reach http://localhost:1/v1/completions");
+    }
+
+    @Test
+    void aHostOffTheAllowListIsNeverCalledAndNeverGetsTheKey() throws IOException {
+        backendAnswering(call -> Answer.ok(TWO_CHOICES));
+        int port = server.getAddress().getPort();
+        RemoteBackend offList = backendAt(
+                "http://127.0.0.1:" + port + "/v1#served-model",
+                Duration.ofSeconds(5),
+                List.of("vllm", "*.example.org"));
+
+        assertThatThrownBy(() -> offList.complete(List.of("p"), sampling))
+                .isInstanceOf(RemoteServerException.class)
+                .hasMessageContaining("host '127.0.0.1' is not an allowed inference server")
+                .hasMessageContaining("allowed now: vllm, *.example.org");
+        assertThat(requests).as("nothing reached the server").isEmpty();
+    }
+
+    @Test
+    void checkpointUriMustNameAHostWithoutCredentials() {
+        assertThatThrownBy(() -> RemoteEndpoint.parse("http://user:pw@vllm:8000/v1#m"))
+                .hasMessageContaining("without user information");
+        assertThatThrownBy(() -> RemoteEndpoint.parse("http://vllm:8000/v1?x=1#m"))
+                .hasMessageContaining("without user information or a query");
+        assertThat(RemoteEndpoint.parse("http://vllm:8000/v1#m").resolve("/completions"))
+                .hasToString("http://vllm:8000/v1/completions");
     }
 
     @Test

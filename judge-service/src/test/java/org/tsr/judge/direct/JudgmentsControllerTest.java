@@ -23,6 +23,9 @@ class JudgmentsControllerTest {
     @Value("${local.server.port}")
     int port;
 
+    @Value("${tsr.service-auth.token}")
+    String serviceToken;
+
     @Autowired
     ModelGenerationRepository generations;
 
@@ -38,6 +41,7 @@ class JudgmentsControllerTest {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/judgments"))
+                                .header("Authorization", "Bearer " + serviceToken)
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),

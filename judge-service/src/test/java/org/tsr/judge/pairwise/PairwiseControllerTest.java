@@ -22,6 +22,9 @@ class PairwiseControllerTest {
     @Value("${local.server.port}")
     int port;
 
+    @Value("${tsr.service-auth.token}")
+    String serviceToken;
+
     @Autowired
     ModelGenerationRepository generations;
 
@@ -36,6 +39,7 @@ class PairwiseControllerTest {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/judgments/pairwise"))
+                                .header("Authorization", "Bearer " + serviceToken)
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),

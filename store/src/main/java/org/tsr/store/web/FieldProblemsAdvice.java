@@ -8,9 +8,16 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.InvalidNullException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The base of every service's problem-details advice: Spring's RFC 9457 handling, with bean-validation failures
@@ -34,5 +41,87 @@ public abstract class FieldProblemsAdvice extends ResponseEntityExceptionHandler
             problem.setProperty("field", errors.get(0).get("field"));
         }
         return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * A body that is not JSON, or JSON that does not fit the request: names the field at fault (as {@code a.b[2].c})
+     * and what is wrong with it, without echoing Jackson's class names.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem;
+        if (e.getCause() instanceof DatabindException bad && !bad.getPath().isEmpty()) {
+            String field = fieldOf(bad.getPath());
+            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + reason(bad));
+            problem.setProperty("field", field);
+        } else {
+            problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.BAD_REQUEST, "the request body is missing or not valid JSON");
+        }
+        problem.setTitle("Unreadable request");
+        return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static String reason(DatabindException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return "unknown field";
+        }
+        if (e instanceof InvalidNullException) {
+            return "must not be null";
+        }
+        if (e instanceof InvalidFormatException format) {
+            return "cannot read " + describe(format.getValue()) + " as " + typeName(format.getTargetType());
+        }
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            return "expected " + typeName(mismatch.getTargetType());
+        }
+        return "cannot be read";
+    }
+
+    private static String describe(Object value) {
+        String text = String.valueOf(value);
+        return text.length() > 40 ? "'" + text.substring(0, 40) + "...'" : "'" + text + "'";
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "the expected type";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string without NUL characters or unpaired surrogates";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
+    }
+
+    /** {@code settings.dpo.beta}, {@code splits[0]}: the path Jackson was reading. */
+    static String fieldOf(List<JacksonException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference step : path) {
+            if (step.getPropertyName() != null) {
+                if (!field.isEmpty()) {
+                    field.append('.');
+                }
+                field.append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return field.toString();
     }
 }

@@ -24,6 +24,9 @@ class TrainingsControllerTest {
     @Value("${local.server.port}")
     int port;
 
+    @Value("${tsr.service-auth.token}")
+    String serviceToken;
+
     @Autowired
     TrainingScenario scenario;
 
@@ -44,6 +47,7 @@ class TrainingsControllerTest {
 
     HttpResponse<String> post(String body) throws Exception {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/trainings"))
+                .header("Authorization", "Bearer " + serviceToken)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -70,8 +74,9 @@ class TrainingsControllerTest {
         StageCounts counts = queue.counts(WorkStage.TRAIN);
         assertThat(counts.pending()).isEqualTo(before + 1);
 
-        HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create(
-                "http://localhost:" + port + "/trainings/" + job.get("id").asLong())));
+        HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/trainings/"
+                        + job.get("id").asLong()))
+                .header("Authorization", "Bearer " + serviceToken));
         assertThat(read.statusCode()).isEqualTo(200);
         JsonNode shown = json.readTree(read.body());
         assertThat(shown.get("kind").asString()).isEqualTo("DPO");
@@ -159,7 +164,8 @@ class TrainingsControllerTest {
     @Test
     void unknownJobIsNotFound() throws Exception {
         HttpResponse<String> read =
-                send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/trainings/987654321")));
+                send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/trainings/987654321"))
+                        .header("Authorization", "Bearer " + serviceToken));
         assertThat(read.statusCode()).isEqualTo(404);
         assertThat(read.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
