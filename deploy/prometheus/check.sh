@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Integration check of the metrics path: starts the standalone platform (all five services in one JVM) and a
 # Prometheus on loopback with deploy/prometheus/standalone.yml, then asks Prometheus' HTTP API whether every service
-# is scraped and exports tsr_* series with values. Installs Debian's prometheus package when none is on the PATH.
+# is scraped and exports tsr_* series with values (the scrape needs no key; everything else does). Installs Debian's prometheus package when none is on the PATH.
 #
-#   deploy/prometheus/check.sh            # MVN_FLAGS=-o to build offline; PROM_PORT (19090) for Prometheus
+#   deploy/prometheus/check.sh            # PROM_PORT (19090) for Prometheus, TSR_PORT (18080) for the gateway
 #
 # The store: SPRING_DATASOURCE_URL (with _USERNAME, _PASSWORD) if set, else a throwaway database on the PostgreSQL at
 # 127.0.0.1:5432 (user postgres), dropped at the end. Not part of the Maven build; needs java, curl, jq and psql.
@@ -57,17 +57,13 @@ if [ -z "${SPRING_DATASOURCE_URL:-}" ]; then
   export SPRING_DATASOURCE_PASSWORD=""
 fi
 
-# 3. the platform, built by the reactor (nothing is installed into ~/.m2)
-echo "Building the standalone platform"
-# shellcheck disable=SC2086
-./mvnw -B -q ${MVN_FLAGS:-} -pl standalone -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# 3. the platform through `tsr serve` (which builds it when needed), on the store above
 mkdir -p "$work/targets"
 cp deploy/prometheus/standalone.yml "$work/prometheus.yml"
-java -Dai.djl.offline="${DJL_OFFLINE:-true}" \
-  -cp "standalone/target/classes:$(cat standalone/target/classpath.txt)" org.tsr.standalone.Serve \
-  --targets-file="$work/targets/standalone.json" --tsr.trainer.checkpoint-dir="$work/checkpoints" \
-  --tsr.observability.refresh=2s >"$work/platform.log" 2>&1 &
+./tsr serve --data "$work/data" --port "${TSR_PORT:-18080}" \
+  --db-url "$SPRING_DATASOURCE_URL" --db-user "${SPRING_DATASOURCE_USERNAME:-postgres}" \
+  --db-password "${SPRING_DATASOURCE_PASSWORD:-}" \
+  --targets-file="$work/targets/standalone.json" --set tsr.observability.refresh=2s >"$work/platform.log" 2>&1 &
 platform_pid=$!
 for _ in $(seq 1 180); do
   [ -s "$work/targets/standalone.json" ] && break

@@ -43,7 +43,7 @@ class PrometheusAndGrafanaTest {
                         config -> assertThat((List<String>) at(config, "files")).containsExactly("targets/*.json"));
         String check = RepositoryFiles.read(RepositoryFiles.path("deploy/prometheus/check.sh"));
         assertThat(check)
-                .contains("org.tsr.standalone.Serve")
+                .contains("./tsr serve")
                 .contains("--targets-file=\"$work/targets/standalone.json\"")
                 .contains("cp deploy/prometheus/standalone.yml \"$work/prometheus.yml\"");
     }

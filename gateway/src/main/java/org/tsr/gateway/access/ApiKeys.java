@@ -52,6 +52,12 @@ public class ApiKeys {
         return keys.findByKeyHash(hash(presented)).filter(ApiKey::isActive);
     }
 
+    /** Whether some active key may manage the others; a fresh installation has none. */
+    @Transactional(readOnly = true)
+    public boolean hasActiveAdmin() {
+        return keys.findAll().stream().anyMatch(key -> key.isActive() && key.getRole() == ApiKeyRole.ADMIN);
+    }
+
     public List<ApiKey> list() {
         return keys.findAll();
     }

@@ -1,17 +1,23 @@
 package org.tsr.gateway.prompts;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.tsr.edge.StrictJson;
 import org.tsr.gateway.runs.RunProblem;
 import org.tsr.store.prompt.Prompt;
 import org.tsr.store.prompt.PromptRepository;
@@ -32,21 +38,67 @@ class PromptSetUpload {
 
     private final PromptSetRepository promptSets;
     private final PromptRepository prompts;
+    private final UploadLimits limits;
     private final JsonMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    PromptSetUpload(PromptSetRepository promptSets, PromptRepository prompts) {
+    PromptSetUpload(PromptSetRepository promptSets, PromptRepository prompts, UploadLimits limits) {
         this.promptSets = promptSets;
         this.prompts = prompts;
+        this.limits = limits;
     }
 
     record Uploaded(long id, String name, int prompts) {}
+
+    /** The body, as UTF-8 JSON Lines, refused with 413 once it grows past the size limit. */
+    Reader limited(InputStream body, long declaredLength) {
+        long max = limits.maxSize().toBytes();
+        if (declaredLength > max) {
+            throw tooLarge(max);
+        }
+        InputStream bounded = new FilterInputStream(body) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                count(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                count(Math.max(n, 0));
+                return n;
+            }
+
+            private void count(int n) {
+                read += n;
+                if (read > max) {
+                    throw tooLarge(max);
+                }
+            }
+        };
+        return new InputStreamReader(bounded, StandardCharsets.UTF_8);
+    }
+
+    private static RunProblem tooLarge(long max) {
+        return new RunProblem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "body",
+                "an upload holds at most " + max + " bytes (tsr.uploads.max-size)");
+    }
 
     @Transactional
     public Uploaded upload(String name, String description, Reader body) {
         if (name == null || name.isBlank()) {
             throw new RunProblem(HttpStatus.BAD_REQUEST, "name", "a prompt set needs a name");
+        }
+        checkText("name", name, 200);
+        if (description != null) {
+            checkText("description", description, 2000);
         }
         if (promptSets.findByName(name).isPresent()) {
             throw new RunProblem(HttpStatus.CONFLICT, "name", "a prompt set named '" + name + "' already exists");
@@ -57,7 +109,13 @@ class PromptSetUpload {
             throw new RunProblem(HttpStatus.BAD_REQUEST, "body", "the upload holds no prompts");
         }
         refuseHeldOutLeaks(lines, numbers);
-        PromptSet set = promptSets.save(new PromptSet(name, description));
+        PromptSet set;
+        try {
+            set = promptSets.saveAndFlush(new PromptSet(name, description));
+        } catch (DataIntegrityViolationException e) {
+            // another upload of the same name got there first
+            throw new RunProblem(HttpStatus.CONFLICT, "name", "a prompt set named '" + name + "' already exists");
+        }
         List<Prompt> rows = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             PromptLine line = lines.get(i);
@@ -96,6 +154,12 @@ class PromptSetUpload {
             int number = 0;
             while ((text = reader.readLine()) != null) {
                 number++;
+                if (number > limits.maxLines()) {
+                    throw new RunProblem(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "body",
+                            "an upload holds at most " + limits.maxLines() + " lines (tsr.uploads.max-lines)");
+                }
                 if (!text.isBlank()) {
                     lines.add(check(number, read(number, text)));
                     numbers.add(number);
@@ -117,9 +181,18 @@ class PromptSetUpload {
         }
     }
 
-    private static PromptLine check(int number, PromptLine line) {
+    private PromptLine check(int number, PromptLine line) {
         if (line.prompt() == null || line.prompt().isEmpty()) {
             throw lineProblem(number, "has no prompt");
+        }
+        checkLineText(number, "prompt", line.prompt());
+        checkLineText(number, "reference", line.reference());
+        checkLineText(number, "family", line.family());
+        if (line.reference() != null && line.reference().isBlank()) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "line " + number + ": reference",
+                    "line " + number + " has a blank reference; leave it out when there is none");
         }
         try {
             splitOf(line);
@@ -153,6 +226,29 @@ class PromptSetUpload {
         return line.split() == null
                 ? PromptSplit.ITERATION
                 : PromptSplit.valueOf(line.split().toUpperCase(Locale.ROOT));
+    }
+
+    private void checkLineText(int number, String field, String value) {
+        if (value == null) {
+            return;
+        }
+        String problem = value.length() > limits.maxFieldChars()
+                ? "is longer than " + limits.maxFieldChars() + " characters (tsr.uploads.max-field-chars)"
+                : StrictJson.problemIn(value);
+        if (problem != null) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "line " + number + ": " + field,
+                    "line " + number + " has a " + field + " that " + problem);
+        }
+    }
+
+    private static void checkText(String field, String value, int maxChars) {
+        String problem =
+                value.length() > maxChars ? "is longer than " + maxChars + " characters" : StrictJson.problemIn(value);
+        if (problem != null) {
+            throw new RunProblem(HttpStatus.BAD_REQUEST, field, field + " " + problem);
+        }
     }
 
     private static RunProblem lineProblem(int number, String problem) {

@@ -25,6 +25,7 @@ class PromptSetsController {
     PromptSetUpload.Uploaded create(
             @RequestParam String name, @RequestParam(required = false) String description, HttpServletRequest request)
             throws IOException {
-        return upload.upload(name, description, request.getReader());
+        return upload.upload(
+                name, description, upload.limited(request.getInputStream(), request.getContentLengthLong()));
     }
 }

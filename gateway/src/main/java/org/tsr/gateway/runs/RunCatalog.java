@@ -261,8 +261,13 @@ public class RunCatalog {
                 views);
     }
 
-    /** Manual mode: starts the next iteration of a run that waits for it. */
+    /**
+     * Manual mode: starts the next iteration of a run that waits for it. Serialised with the conductor and with other
+     * calls, so of two calls at once one starts the iteration and the other gets 409.
+     */
+    @Transactional
     public RunView nextIteration(long runId) {
+        conductor.lockAgainstSteps();
         Run run = find(runId);
         if (run.getStatus() != RunStatus.PAUSED) {
             throw new RunProblem(

@@ -2,6 +2,8 @@ package org.tsr.standalone.cli;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The experiment's database: the one the user named, or an embedded PostgreSQL that lives as long as the run. */
 final class LocalDatabase implements AutoCloseable {
@@ -24,15 +26,45 @@ final class LocalDatabase implements AutoCloseable {
             Preflight.databaseReachable(dbUrl, dbUser, dbPassword);
             return new LocalDatabase(null, dbUrl, dbUser, dbPassword);
         }
-        // its server's output belongs in the platform log, not on the terminal before the services start
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+        quietServerLog();
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
             return new LocalDatabase(postgres, postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
         } catch (IOException | RuntimeException e) {
             throw new UserError("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The database at {@code dbUrl}, checked first, or an embedded one whose files live in {@code folder} and stay
+     * there between starts.
+     */
+    static LocalDatabase openKept(String dbUrl, String dbUser, String dbPassword, Path folder) {
+        if (dbUrl != null) {
+            return open(dbUrl, dbUser, dbPassword);
+        }
+        quietServerLog();
+        try {
+            Files.createDirectories(folder);
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(folder)
+                    .setCleanDataDirectory(false)
+                    // stopped by tsr serve's own hook, after the services that use it
+                    .setRegisterShutdownHook(false)
+                    .start();
+            return new LocalDatabase(postgres, postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(
+                    "cannot start the embedded PostgreSQL in " + folder.toAbsolutePath() + ": " + e.getMessage()
+                            + " (is another tsr serve using that folder?)",
+                    e);
+        }
+    }
+
+    /** The embedded server's output belongs in the platform log, not on the terminal before the services start. */
+    private static void quietServerLog() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 
     String url() {

@@ -5,7 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tsr} command line: {@code tsr demo} runs the default experiment, {@code tsr judge-study} measures the
+ * The {@code tsr} command line: {@code tsr demo} runs the default experiment, {@code tsr serve} starts the platform
+ * with authentication on, {@code tsr judge-study} measures the
  * self-judge per model size and EFT budget, {@code tsr export-suite} writes the suite.
  */
 @Command(
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Temporal Self-Rewarding platform: runs SR and TSR experiments on the built-in task suite.",
         subcommands = {
             DemoCommand.class,
+            ServeCommand.class,
             JudgeStudyCommand.class,
             ExportSuiteCommand.class,
             CommandLine.HelpCommand.class
