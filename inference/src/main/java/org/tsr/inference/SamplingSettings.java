@@ -19,13 +19,35 @@ public record SamplingSettings(
         int n, double temperature, double topP, int topK, int maxTokens, List<String> stop, long seed) {
 
     public SamplingSettings {
-        require(n >= 1, "n", "must be at least 1, got " + n);
+        require(n >= 1 && n <= MAX_SAMPLES, "n", "must be 1 to " + MAX_SAMPLES + ", got " + n);
         require(temperature >= 0 && Double.isFinite(temperature), "temperature", "must be >= 0, got " + temperature);
         require(topP > 0 && topP <= 1, "topP", "must be in (0, 1], got " + topP);
         require(topK >= 0, "topK", "must be >= 0, got " + topK);
-        require(maxTokens >= 1, "maxTokens", "must be at least 1, got " + maxTokens);
+        require(
+                maxTokens >= 1 && maxTokens <= MAX_TOKENS,
+                "maxTokens",
+                "must be 1 to " + MAX_TOKENS + " (and at most the model's context), got " + maxTokens);
         stop = stop == null ? List.of() : List.copyOf(stop);
         require(stop.stream().noneMatch(s -> s == null || s.isEmpty()), "stop", "must not contain empty strings");
+        require(
+                stop.size() <= 16 && stop.stream().allMatch(s -> s.length() <= 256),
+                "stop",
+                "holds at most 16" + " strings of at most 256 characters");
+    }
+
+    /** Samples per prompt at most: K in the papers is 4 to 8. */
+    public static final int MAX_SAMPLES = 256;
+
+    /** New tokens per sample at most, whatever the model; a model's own context may allow fewer. */
+    public static final int MAX_TOKENS = 131_072;
+
+    /** This sampling for a model whose context holds {@code contextLength} tokens, refused when it cannot fit. */
+    public SamplingSettings requireFits(int contextLength) {
+        require(
+                maxTokens < contextLength,
+                "maxTokens",
+                "must be below the model's context of " + contextLength + " tokens, got " + maxTokens);
+        return this;
     }
 
     /** The paper's policy sampling: 0.7 temperature, top-p 0.9. */

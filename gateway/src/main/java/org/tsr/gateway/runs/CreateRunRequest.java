@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 import org.tsr.store.run.RunMethod;
@@ -19,7 +20,7 @@ import org.tsr.store.run.RunMethod;
  * reference answers.
  */
 public record CreateRunRequest(
-        @NotBlank String name,
+        @NotBlank @Size(max = 200) String name,
         @NotNull RunMethod method,
         Long initialGenerationId,
         @Valid Bootstrap bootstrap,
@@ -32,9 +33,12 @@ public record CreateRunRequest(
         Map<String, Object> dpo,
         RunSettings.Advance advance,
         Boolean chat,
-        @Min(1) Integer promptsPerUnit,
-        @Min(1) Integer responsesPerUnit,
+        @Min(1) @Max(4096) Integer promptsPerUnit,
+        @Min(1) @Max(4096) Integer responsesPerUnit,
         @Valid Evaluation evaluation) {
+
+    /** New tokens per sample at most, whatever the model (the generator also holds it to the model's context). */
+    static final int MAX_TOKENS = 131_072;
 
     public record Sampling(
             @DecimalMin("0.0") Double temperature,
@@ -42,7 +46,7 @@ public record CreateRunRequest(
             @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0")
             Double topP,
 
-            @Min(1) Integer maxTokens,
+            @Min(1) @Max(MAX_TOKENS) Integer maxTokens,
             Long seed) {}
 
     /**
@@ -52,14 +56,15 @@ public record CreateRunRequest(
     public record Bootstrap(
             @NotNull Long baseGenerationId,
             Long promptSetId,
-            List<String> splits,
+            @Size(max = 4) List<String> splits,
             Map<String, Object> hyperparameters) {}
 
     /**
      * Evaluation on the prompt set's EVAL prompts after every iteration. Left out: on when the set has EVAL prompts
      * with reference answers, with the sampling's token limit.
      */
-    public record Evaluation(Boolean enabled, @Min(1) Integer maxTokens) {}
+    public record Evaluation(
+            Boolean enabled, @Min(1) @Max(MAX_TOKENS) Integer maxTokens) {}
 
     /**
      * How responses are judged. {@code role}: SELF (the iteration's policy judges its own samples, the papers'
@@ -71,8 +76,8 @@ public record CreateRunRequest(
      */
     public record Judging(
             @DecimalMin("0.0") Double temperature,
-            @Min(1) Integer maxTokens,
-            String template,
+            @Min(1) @Max(MAX_TOKENS) Integer maxTokens,
+            @Size(max = 16_384) String template,
             RunSettings.JudgeRole role,
             Long generationId,
 

@@ -38,6 +38,7 @@ public class RunCatalog {
     private final WorkQueue queue;
     private final RunConductor conductor;
     private final RunSettingsJson settingsJson;
+    private final RunRequestChecks checks;
     private final JsonMapper json = JsonMapper.builder().build();
 
     RunCatalog(
@@ -48,7 +49,8 @@ public class RunCatalog {
             PromptRepository prompts,
             WorkQueue queue,
             RunConductor conductor,
-            RunSettingsJson settingsJson) {
+            RunSettingsJson settingsJson,
+            RunRequestChecks checks) {
         this.runs = runs;
         this.iterations = iterations;
         this.generations = generations;
@@ -57,6 +59,7 @@ public class RunCatalog {
         this.queue = queue;
         this.conductor = conductor;
         this.settingsJson = settingsJson;
+        this.checks = checks;
     }
 
     /** Registers the run and starts its first iteration, together or not at all. */
@@ -94,6 +97,12 @@ public class RunCatalog {
                                 + ", which iteration " + chunk + " would sample on");
             }
         }
+        checks.hyperparameters("dpo", settings.dpo());
+        if (settings.bootstrap() != null) {
+            checks.hyperparameters(
+                    "bootstrap.hyperparameters", settings.bootstrap().hyperparameters());
+        }
+        checks.judgeTemplate(settings.judge().template());
         settings = withJudge(settings);
         long initialGenerationId = settings.bootstrap() == null
                 ? ready(request.initialGenerationId(), "initialGenerationId").getId()

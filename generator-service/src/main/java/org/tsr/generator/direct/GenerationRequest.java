@@ -3,6 +3,7 @@ package org.tsr.generator.direct;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 
 /**
@@ -12,6 +13,6 @@ import java.util.List;
  */
 public record GenerationRequest(
         @NotNull Long generationId,
-        @NotEmpty List<@NotNull String> prompts,
+        @NotEmpty @Size(max = 256) List<@NotNull @Size(max = 65536) String> prompts,
         Boolean chat,
         @Valid SamplingRequest sampling) {}

@@ -39,6 +39,7 @@ public final class EmbeddedBackend implements TextBackend, AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("model " + name + " was unloaded while the request waited; retry it");
             }
+            settings.requireFits(model.config().contextLength());
             return toGeneratedText(generator.generate(prompts, settings.toEngineParams()));
         } finally {
             lock.unlock();

@@ -3,7 +3,9 @@ package org.tsr.judge.direct;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.tsr.judge.rubric.JudgeTemplate;
 
 /**
  * Responses to judge now. Left out: 3 samples at temperature 0.7, 256 tokens, seed 0, the default rubric.
@@ -12,12 +14,14 @@ import java.util.List;
  */
 public record JudgmentRequest(
         @NotNull Long judgeGenerationId,
-        @NotEmpty List<@Valid @NotNull Item> items,
+        @NotEmpty @Size(max = 256) List<@Valid @NotNull Item> items,
         Integer samples,
         Double temperature,
         Integer maxTokens,
         Long seed,
-        String template) {
+        @Size(max = JudgeTemplate.MAX_CHARS) String template) {
 
-    public record Item(@NotNull String prompt, @NotNull String response) {}
+    public record Item(
+            @NotNull @Size(max = 65536) String prompt,
+            @NotNull @Size(max = 65536) String response) {}
 }

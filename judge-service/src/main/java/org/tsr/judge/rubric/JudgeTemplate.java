@@ -37,16 +37,36 @@ public final class JudgeTemplate {
         return new JudgeTemplate(ADDITIVE_RUBRIC);
     }
 
+    /** Characters a template may hold: a rubric, not a document. */
+    public static final int MAX_CHARS = 16_384;
+
     /**
-     * @throws InvalidTemplateException if the template lacks the response placeholder
+     * @throws InvalidTemplateException if the template is too long or does not hold each placeholder exactly once
+     *     (a placeholder repeated many times would multiply the judge's prompt)
      */
     public static JudgeTemplate of(String text) {
         Objects.requireNonNull(text, "text");
-        if (!text.contains(RESPONSE)) {
-            throw new InvalidTemplateException("the judge template must contain the " + RESPONSE
-                    + " placeholder where the response to judge goes");
+        if (text.length() > MAX_CHARS) {
+            throw new InvalidTemplateException(
+                    "the judge template has " + text.length() + " characters; at most " + MAX_CHARS);
+        }
+        for (String placeholder : new String[] {PROMPT, RESPONSE}) {
+            int count = occurrences(text, placeholder);
+            if (count != 1) {
+                throw new InvalidTemplateException("the judge template must contain the " + placeholder
+                        + " placeholder exactly once, where the " + placeholder.replaceAll("[{}]", "")
+                        + " goes; it has " + count);
+            }
         }
         return new JudgeTemplate(text);
+    }
+
+    static int occurrences(String text, String placeholder) {
+        int count = 0;
+        for (int i = text.indexOf(placeholder); i >= 0; i = text.indexOf(placeholder, i + placeholder.length())) {
+            count++;
+        }
+        return count;
     }
 
     public String render(String prompt, String response) {

@@ -63,7 +63,8 @@ public abstract class FieldProblemsAdvice extends ResponseEntityExceptionHandler
         return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
-    private static String reason(DatabindException e) {
+    /** What is wrong with the field Jackson was reading, in words. */
+    public static String reason(DatabindException e) {
         if (e instanceof UnrecognizedPropertyException) {
             return "unknown field";
         }
@@ -110,7 +111,7 @@ public abstract class FieldProblemsAdvice extends ResponseEntityExceptionHandler
     }
 
     /** {@code settings.dpo.beta}, {@code splits[0]}: the path Jackson was reading. */
-    static String fieldOf(List<JacksonException.Reference> path) {
+    public static String fieldOf(List<JacksonException.Reference> path) {
         StringBuilder field = new StringBuilder();
         for (JacksonException.Reference step : path) {
             if (step.getPropertyName() != null) {
