@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import org.tsr.engine.checkpoint.CheckpointException;
+import org.tsr.engine.checkpoint.CheckpointSeal;
 import org.tsr.engine.checkpoint.GenerationConfigFile;
 import org.tsr.engine.checkpoint.HfConfigFile;
 import org.tsr.engine.checkpoint.HfWeights;
@@ -54,6 +55,8 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     public static LanguageModel load(Path dir, EngineOptions options) {
+        // a checkpoint this platform published carries checksums; a torn or altered file fails here, by name
+        CheckpointSeal.verify(dir);
         ModelConfig config = HfConfigFile.read(dir.resolve(HfConfigFile.FILE_NAME));
         if (options.intraOpThreads() > 0) {
             Engine.getEngine("PyTorch");

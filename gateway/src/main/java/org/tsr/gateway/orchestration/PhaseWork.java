@@ -22,10 +22,13 @@ import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
+import org.tsr.store.training.TrainingStatus;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
+import org.tsr.store.workqueue.WorkUnit;
 import org.tsr.tasks.Oracle;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -252,5 +255,31 @@ class PhaseWork {
     private NewWorkUnit unit(WorkStage stage, Iteration iteration, String key, Map<String, Object> payload) {
         return NewWorkUnit.of(stage, iteration.getId(), json.writeValueAsString(payload))
                 .withKey(key);
+    }
+
+    /**
+     * Ends the training job of a TRAIN unit that failed for good, and the generation it was to produce, when the
+     * trainer could not: its last attempt died with the process. A job that already ended keeps its outcome.
+     */
+    void failTrainingJobOf(WorkUnit unit, String error) {
+        if (unit.stage() != WorkStage.TRAIN) {
+            return;
+        }
+        JsonNode payload = json.readTree(unit.payload());
+        if (!payload.hasNonNull("trainingJobId")) {
+            return;
+        }
+        trainingJobs.findById(payload.get("trainingJobId").asLong()).ifPresent(job -> {
+            if (job.getStatus() == TrainingStatus.PENDING || job.getStatus() == TrainingStatus.RUNNING) {
+                job.fail(error);
+                trainingJobs.save(job);
+                if (job.getOutputGenerationId() != null) {
+                    generations.findById(job.getOutputGenerationId()).ifPresent(generation -> {
+                        generation.markFailed();
+                        generations.save(generation);
+                    });
+                }
+            }
+        });
     }
 }

@@ -3,6 +3,7 @@ package org.tsr.gateway.orchestration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -146,9 +147,10 @@ public class RunConductor {
         String keys = PhasePlan.unitKeyPrefix(iteration.getId(), iteration.getPhase());
         StageCounts counts = queue.countsByKeyPrefix(iteration.getId(), keys);
         if (counts.failed() > 0) {
-            String error = queue.firstFailed(iteration.getId(), keys)
-                    .map(WorkUnit::lastError)
-                    .orElse("unknown");
+            Optional<WorkUnit> failed = queue.firstFailed(iteration.getId(), keys);
+            String error = failed.map(WorkUnit::lastError).orElse("unknown");
+            // a trainer killed on its last attempt never ended its job; the job ends here, with the run
+            failed.ifPresent(unit -> phaseWork.failTrainingJobOf(unit, error));
             iteration.fail();
             iterations.save(iteration);
             failRun(runId, "iteration " + iteration.getIndex() + ", phase " + iteration.getPhase() + ": " + error);

@@ -153,7 +153,7 @@ class GenerationsControllerTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode problem = json.readTree(response.body());
         assertThat(problem.get("field").asString()).isEqualTo("sampling.n");
-        assertThat(problem.get("detail").asString()).isEqualTo("n must be at least 1, got 0");
+        assertThat(problem.get("detail").asString()).isEqualTo("n must be 1 to 256, got 0");
     }
 
     @Test

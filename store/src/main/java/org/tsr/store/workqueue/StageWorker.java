@@ -77,6 +77,10 @@ public final class StageWorker implements AutoCloseable {
                 // the database was unreachable or similar: back off and keep the thread alive
                 log.warn("{} worker {} could not reach the queue: {}", stage, threadOwner, e.getMessage());
                 sleepQuietly(idlePoll);
+            } catch (Error e) {
+                // an Error outside a handler (out of memory while claiming, say): the thread stays to try again
+                log.error("{} worker {} hit {}; it keeps working", stage, threadOwner, e, e);
+                sleepQuietly(idlePoll);
             }
         }
     }
@@ -105,6 +109,11 @@ public final class StageWorker implements AutoCloseable {
             failQuietly(unit, e, true);
         } catch (Exception e) {
             failQuietly(unit, e, false);
+        } catch (Error e) {
+            // out of memory, a stack overflow, a native library's error: the attempt fails and the thread lives on,
+            // as the next unit may well fit; the error is logged in full, since it may be a bug
+            log.error("Work unit {} ({}) attempt {} hit {}", unit.id(), stage, unit.attempt(), e, e);
+            failQuietly(unit, e, false);
         } finally {
             renewal.cancel(false);
         }
@@ -120,7 +129,7 @@ public final class StageWorker implements AutoCloseable {
         }
     }
 
-    private void failQuietly(ClaimedUnit unit, Exception cause, boolean permanent) {
+    private void failQuietly(ClaimedUnit unit, Throwable cause, boolean permanent) {
         String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         try {
             WorkStatus status = permanent ? queue.failPermanently(unit, message) : queue.fail(unit, message);

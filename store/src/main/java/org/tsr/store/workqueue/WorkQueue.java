@@ -217,6 +217,18 @@ public class WorkQueue {
         return completed;
     }
 
+    /**
+     * Runs a side effect of a unit's work (publishing a checkpoint, failing a job) only while this claim still holds
+     * the unit: the row stays locked while it runs, so no other worker can take the unit over in the meantime, and a
+     * worker whose lease was lost gets {@link LeaseLostException} and changes nothing.
+     */
+    public void whileHeld(ClaimedUnit unit, Runnable sideEffect) {
+        transactions.executeWithoutResult(status -> {
+            requireHeldBy(unit, lockForUpdate(unit.id()));
+            sideEffect.run();
+        });
+    }
+
     /** Marks the unit done with no results to write. */
     public boolean complete(ClaimedUnit unit) {
         return complete(unit, () -> {});

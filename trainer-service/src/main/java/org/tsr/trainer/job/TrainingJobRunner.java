@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -96,9 +97,11 @@ public class TrainingJobRunner {
     /**
      * Trains the job's model and publishes it.
      *
+     * @param whileHeld runs the publication only while this worker still holds the job's unit, so a worker that lost
+     *     its lease never replaces the model of the one that took over
      * @throws InvalidTrainingJobException if the job cannot be trained as written
      */
-    public TrainedModel train(TrainingJob job) {
+    public TrainedModel train(TrainingJob job, Consumer<Runnable> whileHeld) {
         TrainingKind kind = job.getKind();
         TrainingSettings settings = JobJson.settings(job.getHyperparameters(), kind);
         DatasetSpec spec = JobJson.dataset(job.getDataset(), kind);
@@ -114,7 +117,15 @@ public class TrainingJobRunner {
                 List<PromptResponse> examples = texts.stream()
                         .map(text -> encoder.encode(text.prompt(), text.response()))
                         .toList();
-                return run(job, model, new SftObjective(model), examples, settings.options(kind), listener, work);
+                return run(
+                        job,
+                        model,
+                        new SftObjective(model),
+                        examples,
+                        settings.options(kind),
+                        listener,
+                        work,
+                        whileHeld);
             }
         }
         List<TrainingData.TextPair> texts = data.pairs(spec);
@@ -154,7 +165,8 @@ public class TrainingJobRunner {
                     withReference,
                     settings.options(kind),
                     listener,
-                    work);
+                    work,
+                    whileHeld);
         } finally {
             if (policy != null) {
                 policy.close();
@@ -169,7 +181,8 @@ public class TrainingJobRunner {
             List<T> examples,
             TrainingOptions options,
             TrainingListener listener,
-            Path work) {
+            Path work,
+            Consumer<Runnable> whileHeld) {
         int totalSteps = options.totalSteps(examples.size());
         progress.start(
                 job.getId(),
@@ -187,9 +200,10 @@ public class TrainingJobRunner {
         Path modelDir = work.resolve("model");
         deleteRecursively(modelDir);
         model.save(modelDir);
-        String uri = storage.publish(job.getId(), modelDir);
+        String[] uri = new String[1];
+        whileHeld.accept(() -> uri[0] = storage.publish(job.getId(), modelDir));
         String metrics = JobJson.write(JobProgress.summary(result.last(), result.resumedFromStep(), examples.size()));
-        return new TrainedModel(job.getId(), uri, result.steps(), metrics);
+        return new TrainedModel(job.getId(), uri[0], result.steps(), metrics);
     }
 
     /**

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
+import org.tsr.engine.checkpoint.CheckpointSeal;
 import org.tsr.trainer.TrainerProperties;
 
 /**
  * Checkpoints in a local (or mounted) folder: scratch under {@code jobs/<id>}, published models under
- * {@code models/job-<id>}, registered as file URIs.
+ * {@code models/job-<id>}, registered as file URIs. A published folder is sealed ({@link CheckpointSeal}): checksummed,
+ * forced to disk, then renamed into place.
  */
 @Component
 class LocalCheckpointStorage implements CheckpointStorage {
@@ -36,10 +38,13 @@ class LocalCheckpointStorage implements CheckpointStorage {
     public String publish(long jobId, Path modelDir) {
         Path target = root.resolve("models").resolve("job-" + jobId);
         try {
+            // checksums written and every file on disk before the rename, so a crash never leaves a torn model
+            CheckpointSeal.seal(modelDir);
             Files.createDirectories(target.getParent());
             FileSystemUtils.deleteRecursively(target);
             // the scratch folder is on the same file system: a rename publishes the whole folder at once
             Files.move(modelDir, target, StandardCopyOption.ATOMIC_MOVE);
+            CheckpointSeal.forceDirectory(target.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish the model of job " + jobId + " to " + target, e);
         }

@@ -9,8 +9,10 @@ import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.training.TrainingStatus;
 import org.tsr.store.workqueue.ClaimedUnit;
+import org.tsr.store.workqueue.LeaseLostException;
 import org.tsr.store.workqueue.PermanentWorkFailure;
 import org.tsr.store.workqueue.WorkHandler;
+import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.JobOutcomes;
 import org.tsr.trainer.job.TrainedModel;
@@ -32,12 +34,14 @@ class TrainHandler implements WorkHandler {
     private final TrainingJobRepository jobs;
     private final TrainingJobRunner runner;
     private final JobOutcomes outcomes;
+    private final WorkQueue queue;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    TrainHandler(TrainingJobRepository jobs, TrainingJobRunner runner, JobOutcomes outcomes) {
+    TrainHandler(TrainingJobRepository jobs, TrainingJobRunner runner, JobOutcomes outcomes, WorkQueue queue) {
         this.jobs = jobs;
         this.runner = runner;
         this.outcomes = outcomes;
+        this.queue = queue;
     }
 
     @Override
@@ -56,8 +60,8 @@ class TrainHandler implements WorkHandler {
         long start = System.nanoTime();
         TrainedModel trained;
         try {
-            trained = runner.train(job);
-        } catch (DataAccessException e) {
+            trained = runner.train(job, sideEffect -> queue.whileHeld(unit, sideEffect));
+        } catch (DataAccessException | LeaseLostException e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -66,7 +70,9 @@ class TrainHandler implements WorkHandler {
             } else {
                 log.warn("Training job {} failed: {}", jobId, reason, e);
             }
-            outcomes.failed(job, role, reason, Duration.ofNanos(System.nanoTime() - start));
+            // a worker that lost the unit leaves the job to the one that holds it now
+            queue.whileHeld(
+                    unit, () -> outcomes.failed(job, role, reason, Duration.ofNanos(System.nanoTime() - start)));
             throw new PermanentWorkFailure("training job " + jobId + " failed: " + reason, e);
         }
         outcomes.succeeded(job, role, Duration.ofNanos(System.nanoTime() - start));
