@@ -310,7 +310,9 @@ class SelfRewardingRunsEndToEndTest {
         return json.readTree(response.body());
     }
 
+    /** The gateway's own API, or a service's through the gateway's route (the services answer only the gateway). */
     private static URI uri(Service service, String path) {
-        return URI.create("http://localhost:" + platform.port(service) + path);
+        String base = "http://127.0.0.1:" + platform.port(Service.GATEWAY);
+        return URI.create(service == Service.GATEWAY ? base + path : base + "/api/v1/" + service.routeName() + path);
     }
 }

@@ -19,7 +19,7 @@ final class GatewayClient {
     private final String base;
 
     GatewayClient(int port) {
-        this.base = "http://localhost:" + port;
+        this.base = "http://127.0.0.1:" + port;
     }
 
     JsonNode get(String path) {

@@ -147,6 +147,44 @@ class WorkQueueTest {
     }
 
     @Test
+    void aSideEffectRunsOnlyWhileTheClaimHoldsTheUnit() throws Exception {
+        long id = queue.enqueue(NewWorkUnit.of(WorkStage.TRAIN, null, "{\"trainingJobId\": 1}"));
+        ClaimedUnit stale = queue.claim(WorkStage.TRAIN, "worker-a", 1).get(0);
+        List<String> effects = new ArrayList<>();
+
+        queue.whileHeld(stale, () -> effects.add("a while held"));
+        Thread.sleep(2_300);
+        ClaimedUnit winner = queue.claim(WorkStage.TRAIN, "worker-b", 1).get(0);
+
+        assertThatThrownBy(() -> queue.whileHeld(stale, () -> effects.add("a after losing the lease")))
+                .isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("now leased to worker-b on attempt 2");
+        queue.whileHeld(winner, () -> effects.add("b"));
+        assertThat(effects).containsExactly("a while held", "b");
+        assertThat(queue.find(id).orElseThrow().status()).isEqualTo(WorkStatus.RUNNING);
+    }
+
+    @Test
+    void anErrorInAHandlerFailsTheAttemptAndTheWorkerGoesOn() throws Exception {
+        long id = queue.enqueue(NewWorkUnit.of(WorkStage.PAIR, null, "{}"));
+        int[] calls = {0};
+        WorkHandler exhausting = unit -> {
+            if (++calls[0] == 1) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return () -> {};
+        };
+        StageWorker worker = new StageWorker(queue, WorkStage.PAIR, "w", exhausting, Duration.ofMillis(10));
+
+        assertThat(worker.processOne("w/0")).isTrue();
+        assertThat(queue.find(id).orElseThrow().status()).isEqualTo(WorkStatus.PENDING);
+        assertThat(queue.find(id).orElseThrow().lastError()).isEqualTo("OutOfMemoryError: Java heap space");
+        assertThat(worker.processOne("w/0")).isTrue();
+        assertThat(queue.find(id).orElseThrow().status()).isEqualTo(WorkStatus.DONE);
+        worker.close();
+    }
+
+    @Test
     void handlerFailureIsRetriedByTheWorker() throws Exception {
         long id = queue.enqueue(NewWorkUnit.of(WorkStage.PAIR, null, "{}"));
         int[] calls = {0};
