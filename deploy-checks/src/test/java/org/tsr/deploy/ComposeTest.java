@@ -120,8 +120,27 @@ class ComposeTest {
     }
 
     @Test
+    void everyServiceGetsTheServiceCredentialAndSecretsAreReadableByTheContainersUser() {
+        for (String name : SERVICES.keySet()) {
+            List<Object> secrets = at(services, name, "secrets") != null
+                    ? (List<Object>) at(services, name, "secrets")
+                    : (List<Object>) at(compose, "x-service", "secrets");
+            assertThat(secrets)
+                    .as(name)
+                    .anySatisfy(secret -> assertThat(secret.toString()).contains("source=service_auth_token"));
+        }
+        String generate = RepositoryFiles.read(RepositoryFiles.path("deploy/secrets/generate.sh"));
+        assertThat(generate)
+                .as("compose mounts the files with their host permissions; the services run as uid 10001")
+                .contains("service_auth_token")
+                .contains("chmod 0644")
+                .contains("chmod 0700 .");
+    }
+
+    @Test
     void checkpointsAreOneVolumeSharedByTheServicesThatWriteAndLoadModels() {
-        for (String name : List.of("generator-service", "judge-service", "pairing-service", "trainer-service")) {
+        for (String name :
+                List.of("gateway", "generator-service", "judge-service", "pairing-service", "trainer-service")) {
             assertThat((List<String>) at(services, name, "volumes"))
                     .as(name)
                     .contains("checkpoints:/var/lib/tsr/checkpoints");

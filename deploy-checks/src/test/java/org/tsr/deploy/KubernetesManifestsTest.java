@@ -237,7 +237,21 @@ class KubernetesManifestsTest {
                     .getEnv();
             assertThat(secretRef(env, "SPRING_DATASOURCE_USERNAME")).isEqualTo("tsr-db/username");
             assertThat(secretRef(env, "SPRING_DATASOURCE_PASSWORD")).isEqualTo("tsr-db/password");
+            assertThat(secretRef(env, "TSR_SERVICE_AUTH_TOKEN"))
+                    .as(name + " shares the service credential")
+                    .isEqualTo("tsr-service-auth/token");
         }
+        assertThat(named(objects, Deployment.class, "gateway")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getVolumeMounts())
+                .as("the gateway checks imported models in the checkpoints volume")
+                .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/var/lib/tsr/checkpoints"));
+        assertThat(named(objects, ConfigMap.class, "tsr-config").getData())
+                .containsEntry("TSR_INFERENCE_REMOTE_ALLOWEDHOSTS", "vllm");
         assertThat(secretRef(envOf(objects, "gateway"), "TSR_ACCESS_BOOTSTRAP_ADMIN_KEY"))
                 .isEqualTo("tsr-api-keys/admin-key");
         assertThat(secretRef(envOf(objects, "generator-service"), "TSR_INFERENCE_REMOTE_API_KEY"))
