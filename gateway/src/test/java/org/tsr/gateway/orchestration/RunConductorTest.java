@@ -355,9 +355,34 @@ class RunConductorTest {
         conductor.tick();
 
         assertThat(catalog.view(run.id()).status()).isEqualTo("PAUSED");
-        RunView next = catalog.nextIteration(run.id());
-        assertThat(next.status()).isEqualTo("RUNNING");
-        assertThat(next.iterations()).hasSize(2);
+        // two callers at once: one starts the iteration, the other is told the run is no longer paused
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<RunView>> calls = List.of(
+                    callers.submit(() -> catalog.nextIteration(run.id())),
+                    callers.submit(() -> catalog.nextIteration(run.id())));
+            int started = 0;
+            int conflicts = 0;
+            for (java.util.concurrent.Future<RunView> call : calls) {
+                try {
+                    RunView next = call.get();
+                    assertThat(next.status()).isEqualTo("RUNNING");
+                    started++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(org.tsr.gateway.runs.RunProblem.class);
+                    assertThat(((org.tsr.gateway.runs.RunProblem) e.getCause()).status())
+                            .isEqualTo(org.springframework.http.HttpStatus.CONFLICT);
+                    conflicts++;
+                }
+            }
+            assertThat(started).isEqualTo(1);
+            assertThat(conflicts).isEqualTo(1);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(catalog.view(run.id()).iterations()).hasSize(2);
     }
 
     @Test
