@@ -55,6 +55,23 @@ class OpenAiEndpointsTest {
     }
 
     @Test
+    void parametersThisServerDoesNotImplementAreIgnoredAsOtherOpenAiServersDo() throws Exception {
+        String body = "{\"model\": \"" + model + "\", \"prompt\": \"sort: cba\", \"max_tokens\": 4,"
+                + " \"user\": \"u-1\", \"presence_penalty\": 0, \"logit_bias\": {}}";
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/v1/completions"))
+                                .header("Authorization", "Bearer " + serviceToken)
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
     void listsReadyGenerationsAsModels() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
 
