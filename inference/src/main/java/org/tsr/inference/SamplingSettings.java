@@ -44,9 +44,9 @@ public record SamplingSettings(
     /** This sampling for a model whose context holds {@code contextLength} tokens, refused when it cannot fit. */
     public SamplingSettings requireFits(int contextLength) {
         require(
-                maxTokens < contextLength,
+                maxTokens <= contextLength,
                 "maxTokens",
-                "must be below the model's context of " + contextLength + " tokens, got " + maxTokens);
+                "must be at most the model's context of " + contextLength + " tokens, got " + maxTokens);
         return this;
     }
 

@@ -144,6 +144,16 @@ class GenerationsControllerTest {
     }
 
     @Test
+    void moreNewTokensThanTheModelsContextIsRefused() throws Exception {
+        HttpResponse<String> response = post(
+                "{\"generationId\": " + m0.getId() + ", \"prompts\": [\"x\"], \"sampling\": {\"maxTokens\": 5000}}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("field").asString()).isEqualTo("sampling.maxTokens");
+        assertThat(json.readTree(response.body()).get("detail").asString()).contains("at most the model's context");
+    }
+
+    @Test
     void samplesBelowOneAreAProblemNamingTheField() throws Exception {
         HttpResponse<String> response = post("""
                 {"generationId": %d, "prompts": ["x"], "sampling": {"n": 0}}
