@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.tsr.store.StorableText;
 
 /**
  * Writes judgments in one batch. A judgment already stored for the same (response, judge, sample index) is kept as it
@@ -32,7 +33,7 @@ public class JudgmentWriter {
             statement.setLong(1, judgment.getResponseId());
             statement.setLong(2, judgment.getJudgeGenerationId());
             statement.setInt(3, judgment.getSampleIndex());
-            statement.setString(4, judgment.getRawText());
+            statement.setString(4, StorableText.of(judgment.getRawText()));
             if (judgment.getScore() == null) {
                 statement.setNull(5, Types.DOUBLE);
             } else {

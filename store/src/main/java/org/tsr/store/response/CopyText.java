@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
 import org.postgresql.copy.CopyIn;
+import org.tsr.store.StorableText;
 
 /**
  * Streams responses to a {@code COPY ... FROM STDIN} in PostgreSQL's text format: tab-separated columns, {@code \N} for
@@ -46,7 +47,7 @@ final class CopyText {
         }
         out.append('\t').append(response.purpose().name()).append('\t');
         out.append(response.sampleIndex()).append('\t');
-        escape(response.text(), out);
+        escape(StorableText.of(response.text()), out);
         out.append('\t').append(response.tokenCount()).append('\t');
         out.append(response.finishReason().name()).append('\n');
     }

@@ -114,4 +114,28 @@ class ResponseWriterTest {
                         .getText())
                 .isEqualTo(TRICKY_TEXT);
     }
+
+    @Test
+    void aResponseWithNulOrALoneSurrogateIsStoredWithReplacementCharacters() {
+        ModelGeneration m0 = fixtures.m0();
+        Iteration iteration = fixtures.iteration(fixtures.run(RunMethod.SR, m0), 0, m0);
+        Prompt prompt = fixtures.prompts(1).get(0);
+
+        writer.saveAll(List.of(new NewResponse(
+                prompt.getId(),
+                m0.getId(),
+                iteration.getId(),
+                ResponsePurpose.POLICY,
+                0,
+                "byte\u0000tokens \uD800end",
+                5,
+                FinishReason.LENGTH)));
+
+        assertThat(responses
+                        .findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(
+                                iteration.getId(), ResponsePurpose.POLICY)
+                        .get(0)
+                        .getText())
+                .isEqualTo("byte\uFFFDtokens \uFFFDend");
+    }
 }
