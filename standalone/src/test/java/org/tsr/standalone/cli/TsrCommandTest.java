@@ -73,6 +73,27 @@ class TsrCommandTest {
     }
 
     @Test
+    void serveNamesWhatItCannotUse() throws Exception {
+        assertThat(tsr("serve", "--port", "65535").err().strip())
+                .isEqualTo("tsr: --port must leave room for four more ports below 65536");
+        assertThat(tsr("serve", "--set", "novalue").err()).contains("tsr:").contains("--set");
+        int base = FreePorts.base();
+        try (ServerSocket taken = new ServerSocket(base + 4)) {
+            Outcome outcome = tsr(
+                    "serve",
+                    "--port",
+                    Integer.toString(base),
+                    "--data",
+                    work.resolve("data").toString());
+            assertThat(outcome.code()).isEqualTo(1);
+            assertThat(outcome.err().strip())
+                    .isEqualTo("tsr: port " + (base + 4) + " (for the trainer-service) is in use; stop what listens"
+                            + " there or pick other ports with --port");
+        }
+        assertThat(tsr("serve", "--help").out()).contains("--data", "--port", "--db-url", "--set", "admin key");
+    }
+
+    @Test
     void anOutputFolderThatCannotBeWrittenIsNamed() throws Exception {
         Path file = Files.writeString(work.resolve("a-file"), "x");
         Outcome outcome =
