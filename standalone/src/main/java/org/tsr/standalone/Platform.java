@@ -41,6 +41,11 @@ public final class Platform implements AutoCloseable {
             return applicationName;
         }
 
+        /** The Spring Boot application class, whose {@code main} starts the service in a process of its own. */
+        public Class<?> application() {
+            return application;
+        }
+
         /** The path segment the gateway routes to this service: /api/v1/generator/** and so on. */
         String routeName() {
             return applicationName.replace("-service", "");
@@ -79,23 +84,15 @@ public final class Platform implements AutoCloseable {
         String serviceToken = newServiceToken();
         try {
             for (Service service : Service.values()) {
-                List<String> arguments = new ArrayList<>(List.of(
-                        "--spring.config.location=optional:classpath:/tsr-standalone/",
-                        "--spring.application.name=" + service.applicationName,
-                        "--server.port=" + ports.getOrDefault(service, 0),
-                        "--tsr.service-auth.token=" + serviceToken,
-                        "--spring.datasource.url=" + jdbcUrl,
-                        "--spring.datasource.username=" + user,
-                        "--spring.datasource.password=" + password,
-                        "--spring.main.banner-mode=off"));
-                if (service == Service.GATEWAY) {
-                    arguments.addAll(routes(started));
-                }
-                if (!settings.containsKey("server.address")) {
-                    // reachable from this machine only, unless the settings say otherwise
-                    arguments.add("--server.address=127.0.0.1");
-                }
-                settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+                Map<Service, Integer> routes = new LinkedHashMap<>();
+                started.forEach((routed, context) -> routes.put(routed, port(context)));
+                List<String> arguments = arguments(
+                        service,
+                        new Database(jdbcUrl, user, password),
+                        serviceToken,
+                        ports.getOrDefault(service, 0),
+                        settings,
+                        routes);
                 argumentsByService.put(service, arguments.toArray(String[]::new));
                 started.put(service, run(service, argumentsByService.get(service)));
             }
@@ -106,18 +103,54 @@ public final class Platform implements AutoCloseable {
         return new Platform(started, argumentsByService);
     }
 
-    private static String newServiceToken() {
+    /** The store every service works on. */
+    public record Database(String jdbcUrl, String user, String password) {}
+
+    /**
+     * The arguments that start one service as the platform starts it, in this JVM or in a process of its own (its
+     * application class's {@code main}).
+     *
+     * @param port its HTTP port; 0 for a free one
+     * @param settings properties every service gets, as name=value
+     * @param routes for the gateway: the port of each stage service it routes {@code /api/v1/{service}/**} to
+     */
+    public static List<String> arguments(
+            Service service,
+            Database database,
+            String serviceToken,
+            int port,
+            Map<String, String> settings,
+            Map<Service, Integer> routes) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.config.location=optional:classpath:/tsr-standalone/",
+                "--spring.application.name=" + service.applicationName,
+                "--server.port=" + port,
+                "--tsr.service-auth.token=" + serviceToken,
+                "--spring.datasource.url=" + database.jdbcUrl(),
+                "--spring.datasource.username=" + database.user(),
+                "--spring.datasource.password=" + database.password(),
+                "--spring.main.banner-mode=off"));
+        if (service == Service.GATEWAY) {
+            routes.forEach((routed, routedPort) ->
+                    arguments.add("--tsr.services." + routed.routeName() + "=http://127.0.0.1:" + routedPort));
+        }
+        if (!settings.containsKey("server.address")) {
+            // reachable from this machine only, unless the settings say otherwise
+            arguments.add("--server.address=127.0.0.1");
+        }
+        settings.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+        return arguments;
+    }
+
+    /** A secret for the gateway to present to the services, new at each start. */
+    public static String newServiceToken() {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
-    /** Where the gateway finds the stage services, which it routes /api/v1/{service}/** to. */
-    private static List<String> routes(Map<Service, ConfigurableApplicationContext> started) {
-        List<String> routes = new ArrayList<>();
-        started.forEach((service, context) -> routes.add("--tsr.services." + service.routeName() + "=http://127.0.0.1:"
-                + context.getEnvironment().getRequiredProperty("local.server.port")));
-        return routes;
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
     }
 
     private static ConfigurableApplicationContext run(Service service, String[] arguments) {
@@ -161,7 +194,7 @@ public final class Platform implements AutoCloseable {
 
     /** The port a service listens on. */
     public synchronized int port(Service service) {
-        return Integer.parseInt(contexts.get(service).getEnvironment().getRequiredProperty("local.server.port"));
+        return port(contexts.get(service));
     }
 
     /** A bean of a service's application context, for tools that work below the REST API. */

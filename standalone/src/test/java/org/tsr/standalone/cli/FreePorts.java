@@ -5,11 +5,11 @@ import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Five consecutive free ports, as {@code tsr demo --port} needs. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {}
 
-    static int base() {
+    public static int base() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
             if (allFree(base)) {
