@@ -13,7 +13,7 @@ import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Completion;
 import org.tsr.engine.generation.Generator;
-import org.tsr.engine.generation.SamplingParams;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.model.NamedParameter;
 import org.tsr.engine.scoring.PromptResponse;
@@ -59,7 +59,7 @@ public class EngineBench {
             prompts.add(randomIds(random, PROMPT_TOKENS, vocabulary));
         }
         Generator generator = new Generator(model);
-        SamplingParams params = SamplingParams.sample(1, 1.0, NEW_TOKENS, 7);
+        SamplingSettings params = SamplingSettings.of(1, 1.0, NEW_TOKENS, 7);
         generator.generateFromIds(prompts, params);
         int repeats = size.equals("tiny") ? 5 : 2;
         long tokens = 0;

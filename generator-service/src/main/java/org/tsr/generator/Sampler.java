@@ -3,10 +3,10 @@ package org.tsr.generator;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.ModelBackends;
-import org.tsr.inference.SamplingSettings;
 import org.tsr.inference.TextBackend;
 
 /** Samples from a model generation through its backend and measures every call. */

@@ -1,6 +1,6 @@
 package org.tsr.inference;
 
-import org.tsr.store.response.FinishReason;
+import org.tsr.contract.responses.FinishReason;
 
 /** One sample for one prompt, whichever backend produced it. */
 public record GeneratedText(

@@ -1,6 +1,7 @@
 package org.tsr.inference;
 
 import java.util.List;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.tokenizer.ChatMessage;
 
 /**

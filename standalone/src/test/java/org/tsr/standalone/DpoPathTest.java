@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Completion;
 import org.tsr.engine.generation.Generator;
-import org.tsr.engine.generation.SamplingParams;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
@@ -109,7 +109,7 @@ class DpoPathTest {
                                 texts.stream()
                                         .map(text -> List.of(ChatMessage.user(text[0])))
                                         .toList(),
-                                SamplingParams.greedy(12))
+                                SamplingSettings.greedy(12))
                         .stream()
                         .map(samples -> samples.get(0))
                         .toList();
@@ -130,7 +130,7 @@ class DpoPathTest {
                         prompts.stream()
                                 .map(prompt -> List.of(ChatMessage.user(prompt.prompt())))
                                 .toList(),
-                        SamplingParams.sample(7, 0.7, 12, 3));
+                        SamplingSettings.of(7, 0.7, 12, 3));
         List<String[]> pairs = new ArrayList<>();
         for (int p = 0; p < prompts.size() && pairs.size() < PAIRS; p++) {
             SuitePrompt prompt = prompts.get(p);

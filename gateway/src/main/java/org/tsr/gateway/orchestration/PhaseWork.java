@@ -1,20 +1,25 @@
 package org.tsr.gateway.orchestration;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.pairs.PairDataset;
+import org.tsr.contract.responses.ResponsePurpose;
+import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.contract.training.DatasetSpec;
+import org.tsr.contract.training.TrainingSettings;
+import org.tsr.contract.work.GenerateWork;
+import org.tsr.contract.work.JudgeWork;
+import org.tsr.contract.work.PairWork;
+import org.tsr.contract.work.TrainWork;
 import org.tsr.gateway.runs.RunSettings;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
-import org.tsr.store.pair.PairDataset;
 import org.tsr.store.prompt.Prompt;
 import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.prompt.PromptSplit;
 import org.tsr.store.response.Response;
-import org.tsr.store.response.ResponsePurpose;
 import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.IterationPhase;
@@ -28,7 +33,6 @@ import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
 import org.tsr.store.workqueue.WorkUnit;
 import org.tsr.tasks.Oracle;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -116,15 +120,15 @@ class PhaseWork {
             RunSettings settings, Iteration iteration, String keys, long generationId, ResponsePurpose purpose) {
         List<Prompt> chunk = prompts.findByPromptSetIdAndSplitAndChunkOrderByPosition(
                 settings.promptSetId(), PromptSplit.ITERATION, iteration.getPromptChunk());
-        Map<String, Object> sampling = Map.of(
-                "n", settings.samplesPerPrompt(),
-                "temperature", settings.sampling().temperature(),
-                "topP", settings.sampling().topP(),
-                "topK", 0,
-                "maxTokens", settings.sampling().maxTokens(),
-                "stop", List.of(),
+        SamplingSettings sampling = new SamplingSettings(
+                settings.samplesPerPrompt(),
+                settings.sampling().temperature(),
+                settings.sampling().topP(),
+                0,
+                settings.sampling().maxTokens(),
+                List.of(),
                 // each iteration and purpose samples with its own seed, reproducibly
-                "seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal());
+                seed(settings, iteration, purpose));
         enqueueGeneration(settings, iteration, keys, generationId, purpose, chunk, sampling);
     }
 
@@ -134,21 +138,8 @@ class PhaseWork {
                 prompts.findByPromptSetIdAndSplitOrderByPosition(settings.promptSetId(), PromptSplit.EVAL).stream()
                         .filter(prompt -> Oracle.canGrade(prompt.getReferenceAnswer()))
                         .toList();
-        Map<String, Object> greedy = Map.of(
-                "n",
-                1,
-                "temperature",
-                0.0,
-                "topP",
-                1.0,
-                "topK",
-                0,
-                "maxTokens",
-                settings.evaluation().maxTokens(),
-                "stop",
-                List.of(),
-                "seed",
-                settings.sampling().seed());
+        SamplingSettings greedy = SamplingSettings.greedy(settings.evaluation().maxTokens())
+                .withSeed(settings.sampling().seed());
         enqueueGeneration(settings, iteration, keys, generationId, ResponsePurpose.EVAL, held, greedy);
     }
 
@@ -159,19 +150,19 @@ class PhaseWork {
             long generationId,
             ResponsePurpose purpose,
             List<Prompt> promptList,
-            Map<String, Object> sampling) {
+            SamplingSettings sampling) {
         List<Long> ids = promptList.stream().map(Prompt::getId).toList();
         List<NewWorkUnit> units = new ArrayList<>();
         int slice = 0;
         for (int from = 0; from < ids.size(); from += settings.promptsPerUnit()) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("iterationId", iteration.getId());
-            payload.put("generationId", generationId);
-            payload.put("purpose", purpose.name());
-            payload.put("promptIds", ids.subList(from, Math.min(ids.size(), from + settings.promptsPerUnit())));
-            payload.put("chat", settings.chat());
-            payload.put("sampling", sampling);
-            units.add(unit(WorkStage.GENERATE, iteration, keys + slice++, payload));
+            GenerateWork work = new GenerateWork(
+                    iteration.getId(),
+                    generationId,
+                    purpose,
+                    ids.subList(from, Math.min(ids.size(), from + settings.promptsPerUnit())),
+                    sampling,
+                    settings.chat());
+            units.add(unit(WorkStage.GENERATE, iteration, keys + slice++, work));
         }
         queue.enqueueAll(units);
     }
@@ -186,44 +177,42 @@ class PhaseWork {
         List<NewWorkUnit> units = new ArrayList<>();
         int slice = 0;
         for (int from = 0; from < ids.size(); from += settings.responsesPerUnit()) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("judgeGenerationId", settings.judge().judgeFor(iteration.getPolicyGenerationId()));
-            payload.put("responseIds", ids.subList(from, Math.min(ids.size(), from + settings.responsesPerUnit())));
-            payload.put("modelRole", purpose.name());
-            payload.put("samples", settings.judgeSamples());
-            payload.put("temperature", settings.judge().temperature());
-            payload.put("maxTokens", settings.judge().maxTokens());
-            payload.put("seed", settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal());
-            payload.put("template", settings.judge().template());
-            payload.put("oracleAccuracy", settings.judge().accuracy());
-            payload.put("expectedScore", settings.judge().expectedScore());
-            units.add(unit(WorkStage.JUDGE, iteration, keys + slice++, payload));
+            JudgeWork work = new JudgeWork(
+                    settings.judge().judgeFor(iteration.getPolicyGenerationId()),
+                    ids.subList(from, Math.min(ids.size(), from + settings.responsesPerUnit())),
+                    purpose.name(),
+                    settings.judgeSamples(),
+                    settings.judge().temperature(),
+                    settings.judge().maxTokens(),
+                    seed(settings, iteration, purpose),
+                    settings.judge().template(),
+                    settings.judge().accuracy(),
+                    settings.judge().expectedScore());
+            units.add(unit(WorkStage.JUDGE, iteration, keys + slice++, work));
         }
         queue.enqueueAll(units);
     }
 
     private void pair(RunSettings settings, Iteration iteration, String keys, PairDataset dataset) {
-        Map<String, Object> payload = Map.of(
-                "iterationId", iteration.getId(),
-                "dataset", dataset.name(),
-                "judgeGenerationId", settings.judge().judgeFor(iteration.getPolicyGenerationId()),
-                "policyGenerationId", iteration.getPolicyGenerationId(),
-                "chat", settings.chat());
-        queue.enqueue(unit(WorkStage.PAIR, iteration, keys + dataset.name(), payload));
+        PairWork work = new PairWork(
+                iteration.getId(),
+                dataset,
+                settings.judge().judgeFor(iteration.getPolicyGenerationId()),
+                iteration.getPolicyGenerationId(),
+                settings.chat());
+        queue.enqueue(unit(WorkStage.PAIR, iteration, keys + dataset.name(), work));
     }
 
     /** The SFT job that trains the run's M0, registered ahead as the first iteration's policy. */
     private void bootstrap(Run run, RunSettings settings, Iteration iteration, String keys) {
         RunSettings.Bootstrap bootstrap = settings.bootstrap();
-        String datasetJson = json.writeValueAsString(
-                Map.of("type", "prompts", "promptSetId", bootstrap.promptSetId(), "splits", bootstrap.splits()));
-        Map<String, Object> hyperparameters = new LinkedHashMap<>(bootstrap.hyperparameters());
-        hyperparameters.putIfAbsent("chat", settings.chat());
+        String datasetJson = json.writeValueAsString(DatasetSpec.prompts(bootstrap.promptSetId(), bootstrap.splits()));
+        TrainingSettings hyperparameters = bootstrap.hyperparameters().withChatUnlessSet(settings.chat());
         TrainingJob job = trainingJobs.save(
                 TrainingJob.sft(bootstrap.baseGenerationId(), datasetJson, json.writeValueAsString(hyperparameters))
                         .forIteration(run.getId(), iteration.getId())
                         .producing(iteration.getPolicyGenerationId()));
-        queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + "SFT", Map.of("trainingJobId", job.getId())));
+        queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + "SFT", new TrainWork(job.getId())));
     }
 
     /**
@@ -239,22 +228,25 @@ class PhaseWork {
                 : "run-" + run.getId() + "/M" + (iteration.getIndex() + 1);
         ModelGeneration output =
                 generations.save(ModelGeneration.trainedFrom(policy, name, kind, run.getId(), iteration.getId()));
-        String datasetJson = json.writeValueAsString(
-                Map.of("type", "preference_pairs", "iterationId", iteration.getId(), "dataset", dataset.name()));
+        String datasetJson = json.writeValueAsString(DatasetSpec.pairs(iteration.getId(), dataset.name()));
         // the trainer must format prompts as the generator sampled them
-        Map<String, Object> hyperparameters = new LinkedHashMap<>(settings.dpo());
-        hyperparameters.putIfAbsent("chat", settings.chat());
+        TrainingSettings hyperparameters = settings.dpo().withChatUnlessSet(settings.chat());
         TrainingJob job = trainingJobs.save(
                 TrainingJob.dpo(policy.getId(), policy.getId(), datasetJson, json.writeValueAsString(hyperparameters))
                         .forIteration(run.getId(), iteration.getId())
                         .producing(output.getId()));
-        queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + kind.name(), Map.of("trainingJobId", job.getId())));
+        queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + kind.name(), new TrainWork(job.getId())));
         return output;
     }
 
-    private NewWorkUnit unit(WorkStage stage, Iteration iteration, String key, Map<String, Object> payload) {
-        return NewWorkUnit.of(stage, iteration.getId(), json.writeValueAsString(payload))
+    private NewWorkUnit unit(WorkStage stage, Iteration iteration, String key, Object work) {
+        return NewWorkUnit.of(stage, iteration.getId(), json.writeValueAsString(work))
                 .withKey(key);
+    }
+
+    /** Each iteration and purpose samples and judges with a seed of its own. */
+    private static long seed(RunSettings settings, Iteration iteration, ResponsePurpose purpose) {
+        return settings.sampling().seed() + 1000L * iteration.getIndex() + purpose.ordinal();
     }
 
     /**
@@ -265,11 +257,11 @@ class PhaseWork {
         if (unit.stage() != WorkStage.TRAIN) {
             return;
         }
-        JsonNode payload = json.readTree(unit.payload());
-        if (!payload.hasNonNull("trainingJobId")) {
+        TrainWork work = json.readValue(unit.payload(), TrainWork.class);
+        if (work.trainingJobId() == null) {
             return;
         }
-        trainingJobs.findById(payload.get("trainingJobId").asLong()).ifPresent(job -> {
+        trainingJobs.findById(work.trainingJobId()).ifPresent(job -> {
             if (job.getStatus() == TrainingStatus.PENDING || job.getStatus() == TrainingStatus.RUNNING) {
                 job.fail(error);
                 trainingJobs.save(job);

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
-import java.util.Map;
+import org.tsr.contract.training.TrainingSettings;
 import org.tsr.store.run.RunMethod;
 
 /**
@@ -30,7 +30,7 @@ public record CreateRunRequest(
         @Min(1) @Max(16) Integer judgeSamples,
         @Valid Sampling sampling,
         @Valid Judging judge,
-        Map<String, Object> dpo,
+        TrainingSettings dpo,
         RunSettings.Advance advance,
         Boolean chat,
         @Min(1) @Max(4096) Integer promptsPerUnit,
@@ -57,7 +57,7 @@ public record CreateRunRequest(
             @NotNull Long baseGenerationId,
             Long promptSetId,
             @Size(max = 4) List<String> splits,
-            Map<String, Object> hyperparameters) {}
+            TrainingSettings hyperparameters) {}
 
     /**
      * Evaluation on the prompt set's EVAL prompts after every iteration. Left out: on when the set has EVAL prompts
@@ -112,7 +112,7 @@ public record CreateRunRequest(
                         j.generationId(),
                         j.accuracy(),
                         j.expectedScore()),
-                dpo == null ? Map.of() : dpo,
+                dpo == null ? TrainingSettings.defaults() : dpo,
                 advance == null ? RunSettings.Advance.AUTO : advance,
                 chat == null || chat,
                 promptsPerUnit == null ? 16 : promptsPerUnit,
@@ -123,7 +123,9 @@ public record CreateRunRequest(
                                 bootstrap.baseGenerationId(),
                                 bootstrap.promptSetId() == null ? promptSetId : bootstrap.promptSetId(),
                                 bootstrap.splits() == null ? List.of("IFT", "EFT") : bootstrap.splits(),
-                                bootstrap.hyperparameters() == null ? Map.of() : bootstrap.hyperparameters()),
+                                bootstrap.hyperparameters() == null
+                                        ? TrainingSettings.defaults()
+                                        : bootstrap.hyperparameters()),
                 new RunSettings.Evaluation(
                         evaluation == null || evaluation.enabled() == null ? evalPrompts : evaluation.enabled(),
                         evaluation == null || evaluation.maxTokens() == null

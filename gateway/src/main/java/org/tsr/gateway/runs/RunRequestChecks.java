@@ -1,58 +1,37 @@
 package org.tsr.gateway.runs;
 
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.tsr.store.web.FieldProblemsAdvice;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import org.tsr.contract.training.TrainingSettings;
 
 /**
- * Checks of a run request that bean validation cannot express: its hyperparameter maps read as {@link
- * TrainingHyperparameters} and its judge template. Each refusal is a 400 naming the first field at fault.
+ * Checks of a run request beyond its own annotations: its training settings, against the bounds of the contract the
+ * trainer reads them with, and its judge template. Each refusal is a 400 naming the first field at fault.
  */
 @Component
 class RunRequestChecks {
 
     private final Validator validator;
-    private final JsonMapper json = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     RunRequestChecks(Validator validator) {
         this.validator = validator;
     }
 
-    /** @param field where the map sits in the request: {@code dpo} or {@code bootstrap.hyperparameters} */
-    void hyperparameters(String field, Map<String, Object> hyperparameters) {
-        if (hyperparameters == null || hyperparameters.isEmpty()) {
-            return;
-        }
-        TrainingHyperparameters read;
-        try {
-            read = json.convertValue(hyperparameters, TrainingHyperparameters.class);
-        } catch (DatabindException e) {
-            throw unreadable(field, e);
-        } catch (IllegalArgumentException e) {
-            if (e.getCause() instanceof DatabindException cause) {
-                throw unreadable(field, cause);
-            }
-            throw new RunProblem(HttpStatus.BAD_REQUEST, field, field + " cannot be read: " + e.getMessage());
-        }
-        Set<ConstraintViolation<TrainingHyperparameters>> violations = validator.validate(read);
-        violations.stream()
+    /**
+     * Checks training settings against the bounds the trainer holds them to, so that a bad value fails when the run
+     * is created and not when its first training job starts.
+     *
+     * @param field where the settings sit in the request: {@code dpo} or {@code bootstrap.hyperparameters}
+     */
+    void hyperparameters(String field, TrainingSettings hyperparameters) {
+        validator.validate(hyperparameters).stream()
                 .min(Comparator.comparing(
                         violation -> violation.getPropertyPath().toString()))
                 .ifPresent(violation -> {
-                    // the batch-size rule is a method, named after the first of its two fields
-                    String path = violation.getPropertyPath().toString().replace("rowsPerStep", "batchSize");
-                    String at = field + "." + path;
+                    String at = field + "." + TrainingSettings.fieldOf(violation.getPropertyPath());
                     throw new RunProblem(HttpStatus.BAD_REQUEST, at, at + " " + violation.getMessage());
                 });
     }
@@ -71,10 +50,5 @@ class RunRequestChecks {
                         "the judge template must contain " + placeholder + " exactly once; it has " + count);
             }
         }
-    }
-
-    private static RunProblem unreadable(String field, DatabindException e) {
-        String at = field + "." + FieldProblemsAdvice.fieldOf(e.getPath());
-        return new RunProblem(HttpStatus.BAD_REQUEST, at, at + ": " + FieldProblemsAdvice.reason(e));
     }
 }

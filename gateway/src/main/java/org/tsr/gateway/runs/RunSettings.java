@@ -2,7 +2,7 @@ package org.tsr.gateway.runs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import java.util.Map;
+import org.tsr.contract.training.TrainingSettings;
 
 /**
  * A run's settings, stored as the run's configuration JSON; everything the conductor needs to create the work of
@@ -31,7 +31,7 @@ public record RunSettings(
         int judgeSamples,
         Sampling sampling,
         Judging judge,
-        Map<String, Object> dpo,
+        TrainingSettings dpo,
         Advance advance,
         boolean chat,
         int promptsPerUnit,
@@ -44,7 +44,7 @@ public record RunSettings(
      * reference answers of a prompt set's splits.
      */
     public record Bootstrap(
-            long baseGenerationId, long promptSetId, List<String> splits, Map<String, Object> hyperparameters) {}
+            long baseGenerationId, long promptSetId, List<String> splits, TrainingSettings hyperparameters) {}
 
     /**
      * Evaluation of every generation the run trains (and of its M0) on the prompt set's EVAL prompts: one greedy

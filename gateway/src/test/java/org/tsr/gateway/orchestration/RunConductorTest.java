@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.responses.ResponsePurpose;
 import org.tsr.gateway.report.RunReport;
 import org.tsr.gateway.report.RunReports;
 import org.tsr.gateway.runs.CreateRunRequest;
@@ -28,9 +30,7 @@ import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.prompt.PromptSet;
 import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
-import org.tsr.store.response.FinishReason;
 import org.tsr.store.response.NewResponse;
-import org.tsr.store.response.ResponsePurpose;
 import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.training.TrainingJob;
@@ -237,7 +237,13 @@ class RunConductorTest {
                 "bootstrapped",
                 RunMethod.SR,
                 null,
-                new CreateRunRequest.Bootstrap(m0.getId(), null, List.of("IFT"), java.util.Map.of("epochs", 2)),
+                new CreateRunRequest.Bootstrap(
+                        m0.getId(),
+                        null,
+                        List.of("IFT"),
+                        tools.jackson.databind.json.JsonMapper.builder()
+                                .build()
+                                .readValue("{\"epochs\": 2}", org.tsr.contract.training.TrainingSettings.class)),
                 set.getId(),
                 1,
                 2,
@@ -264,7 +270,7 @@ class RunConductorTest {
                 .findById(
                         StageStandIns.payload(train.get(0)).get("trainingJobId").asLong())
                 .orElseThrow();
-        assertThat(job.getKind()).isEqualTo(org.tsr.store.training.TrainingKind.SFT);
+        assertThat(job.getKind()).isEqualTo(org.tsr.contract.training.TrainingKind.SFT);
         assertThat(json.readTree(job.getDataset()).get("splits").get(0).asString())
                 .isEqualTo("IFT");
         assertThat(json.readTree(job.getHyperparameters()).get("epochs").asInt())

@@ -6,9 +6,9 @@ import java.util.List;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.generator.Sampler;
 import org.tsr.inference.GeneratedText;
-import org.tsr.inference.SamplingSettings;
 
 /** Direct use: answer a few prompts now, without a run or the work queue. Nothing is stored. */
 @RestController

@@ -1,7 +1,7 @@
 package org.tsr.generator.direct;
 
 import java.util.List;
-import org.tsr.inference.SamplingSettings;
+import org.tsr.contract.sampling.SamplingSettings;
 
 /** Sampling settings of a direct request; a field left out takes the default shown. */
 public record SamplingRequest(

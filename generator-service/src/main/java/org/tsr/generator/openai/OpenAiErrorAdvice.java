@@ -9,7 +9,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.tsr.inference.SamplingSettings.InvalidSamplingException;
+import org.tsr.contract.sampling.SamplingSettings.InvalidSamplingException;
 import org.tsr.inference.UnknownGenerationException;
 import org.tsr.inference.remote.RemoteServerException;
 

@@ -3,7 +3,7 @@ package org.tsr.generator.openai;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.tsr.inference.SamplingSettings;
+import org.tsr.contract.sampling.SamplingSettings;
 import tools.jackson.databind.JsonNode;
 
 /** Reads OpenAI request parameters into the platform's terms, with OpenAI's defaults. */

@@ -3,6 +3,7 @@ package org.tsr.generator.work;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.work.GenerateWork;
 import org.tsr.generator.Sampler;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.UnknownGenerationException;
@@ -41,7 +42,7 @@ class GenerateHandler implements WorkHandler {
 
     @Override
     public Runnable process(ClaimedUnit unit) {
-        GenerateUnit task = parse(unit);
+        GenerateWork task = parse(unit);
         List<Prompt> ordered = load(task.promptIds());
         List<NewResponse> rows = new ArrayList<>();
         int batch = Math.max(1, properties.batchPrompts());
@@ -79,9 +80,9 @@ class GenerateHandler implements WorkHandler {
         return NamedRows.inOrder("prompts", ids, prompts.findAllById(ids), Prompt::getId);
     }
 
-    private GenerateUnit parse(ClaimedUnit unit) {
+    private GenerateWork parse(ClaimedUnit unit) {
         try {
-            GenerateUnit task = json.readValue(unit.payload(), GenerateUnit.class);
+            GenerateWork task = json.readValue(unit.payload(), GenerateWork.class);
             if (task.purpose() == null
                     || task.sampling() == null
                     || task.promptIds() == null

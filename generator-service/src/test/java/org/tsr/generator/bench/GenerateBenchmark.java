@@ -8,12 +8,12 @@ import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Generator;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.generator.GeneratorServiceApplication;
-import org.tsr.inference.SamplingSettings;
 import org.tsr.inference.testing.TinyModelFixture;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
@@ -108,7 +108,7 @@ public final class GenerateBenchmark {
             List<String> rendered = texts.subList(from, Math.min(texts.size(), from + BATCH)).stream()
                     .map(text -> model.chatTemplate().orElseThrow().render(List.of(ChatMessage.user(text)), true))
                     .toList();
-            generator.generate(rendered, sampling.toEngineParams());
+            generator.generate(rendered, sampling);
         }
         return (System.nanoTime() - start) / 1e9;
     }

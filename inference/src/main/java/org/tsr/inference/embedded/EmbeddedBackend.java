@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Completion;
 import org.tsr.engine.generation.Generator;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.engine.tokenizer.ChatTemplate;
 import org.tsr.inference.GeneratedText;
-import org.tsr.inference.SamplingSettings;
 import org.tsr.inference.TextBackend;
-import org.tsr.store.response.FinishReason;
 
 /**
  * A model generation loaded into this JVM. Calls take turns: one batch at a time uses the model, which is faster on a
@@ -40,7 +40,7 @@ public final class EmbeddedBackend implements TextBackend, AutoCloseable {
                 throw new IllegalStateException("model " + name + " was unloaded while the request waited; retry it");
             }
             settings.requireFits(model.config().contextLength());
-            return toGeneratedText(generator.generate(prompts, settings.toEngineParams()));
+            return toGeneratedText(generator.generate(prompts, settings));
         } finally {
             lock.unlock();
         }

@@ -5,7 +5,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.tsr.inference.SamplingSettings.InvalidSamplingException;
+import org.tsr.contract.sampling.SamplingSettings.InvalidSamplingException;
 import org.tsr.inference.UnknownGenerationException;
 import org.tsr.inference.remote.RemoteServerException;
 import org.tsr.store.web.FieldProblemsAdvice;

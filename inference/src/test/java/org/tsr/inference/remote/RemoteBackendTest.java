@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.InferenceProperties;
-import org.tsr.inference.SamplingSettings;
-import org.tsr.store.response.FinishReason;
 
 /** Drives the remote backend against a local HTTP server standing in for an OpenAI-compatible one. */
 class RemoteBackendTest {

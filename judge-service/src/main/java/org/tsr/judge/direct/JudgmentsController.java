@@ -6,7 +6,7 @@ import java.util.List;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.tsr.inference.SamplingSettings;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.judge.Judge;
 import org.tsr.judge.rubric.JudgeTemplate;
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import org.tsr.inference.SamplingSettings;
+import org.tsr.contract.sampling.SamplingSettings;
 
 /** Direct use of the pairwise mode: which of two responses is better, asked in both orders. */
 @RestController

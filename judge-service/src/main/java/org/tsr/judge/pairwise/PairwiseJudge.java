@@ -3,10 +3,10 @@ package org.tsr.judge.pairwise;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.ModelBackends;
-import org.tsr.inference.SamplingSettings;
 
 /**
  * Pairwise evaluation with a model generation as the judge (embedded or remote): for each pair it asks with the

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
-import org.tsr.inference.SamplingSettings;
+import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.contract.work.JudgeWork;
 import org.tsr.inference.UnknownGenerationException;
 import org.tsr.judge.Judge;
 import org.tsr.judge.NoisyOracle;
@@ -53,7 +54,7 @@ class JudgeHandler implements WorkHandler {
 
     @Override
     public Runnable process(ClaimedUnit unit) {
-        JudgeUnit task = parse(unit);
+        JudgeWork task = parse(unit);
         JudgeTemplate template =
                 task.template() == null ? JudgeTemplate.additiveRubric() : JudgeTemplate.of(task.template());
         SamplingSettings settings = new SamplingSettings(
@@ -127,10 +128,10 @@ class JudgeHandler implements WorkHandler {
         return NamedRows.inOrder("responses", ids, responses.findAllById(ids), Response::getId);
     }
 
-    private JudgeUnit parse(ClaimedUnit unit) {
-        JudgeUnit task;
+    private JudgeWork parse(ClaimedUnit unit) {
+        JudgeWork task;
         try {
-            task = json.readValue(unit.payload(), JudgeUnit.class);
+            task = json.readValue(unit.payload(), JudgeWork.class);
         } catch (JacksonException e) {
             throw new PermanentWorkFailure(
                     "JUDGE unit " + unit.id() + " has an unreadable payload: " + e.getOriginalMessage(), e);

@@ -1,5 +1,7 @@
 package org.tsr.engine.generation;
 
+import org.tsr.contract.responses.FinishReason;
+
 /**
  * One sampled completion.
  *

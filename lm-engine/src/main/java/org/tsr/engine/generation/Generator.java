@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
@@ -43,7 +44,7 @@ public final class Generator {
     }
 
     /** Samples completions for already formatted prompts; returns, per prompt, its n completions. */
-    public List<List<Completion>> generate(List<String> prompts, SamplingParams params) {
+    public List<List<Completion>> generate(List<String> prompts, SamplingSettings params) {
         List<long[]> ids = new ArrayList<>(prompts.size());
         for (String prompt : prompts) {
             ids.add(model.tokenizer().encode(prompt));
@@ -55,7 +56,7 @@ public final class Generator {
      * Samples assistant replies to conversations, formatted by the model's chat template with the
      * generation prompt appended.
      */
-    public List<List<Completion>> generateChats(List<List<ChatMessage>> conversations, SamplingParams params) {
+    public List<List<Completion>> generateChats(List<List<ChatMessage>> conversations, SamplingSettings params) {
         ChatTemplate template = model.chatTemplate()
                 .orElseThrow(() -> new IllegalStateException("the model's tokenizer_config.json has no chat_template"));
         List<String> prompts = new ArrayList<>(conversations.size());
@@ -65,7 +66,7 @@ public final class Generator {
         return generate(prompts, params);
     }
 
-    public List<List<Completion>> generateFromIds(List<long[]> prompts, SamplingParams params) {
+    public List<List<Completion>> generateFromIds(List<long[]> prompts, SamplingSettings params) {
         if (prompts.isEmpty()) {
             return List.of();
         }
@@ -81,7 +82,7 @@ public final class Generator {
         }
         List<Sequence> sequences = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
-            for (int s = 0; s < params.samplesPerPrompt(); s++) {
+            for (int s = 0; s < params.n(); s++) {
                 sequences.add(new Sequence(p, s, prompts.get(p), params.seed()));
             }
         }
@@ -105,14 +106,19 @@ public final class Generator {
 
         private final NDManager call;
         private final KvCache cache;
-        private final SamplingParams params;
+        private final SamplingSettings params;
         private final List<long[]> prompts;
         private final TokenChooser chooser;
         private final int vocab;
         private List<Sequence> active;
         private boolean[][] keyMask;
 
-        Decoding(NDManager call, KvCache cache, SamplingParams params, List<long[]> prompts, List<Sequence> sequences) {
+        Decoding(
+                NDManager call,
+                KvCache cache,
+                SamplingSettings params,
+                List<long[]> prompts,
+                List<Sequence> sequences) {
             this.call = call;
             this.cache = cache;
             this.params = params;
@@ -159,7 +165,7 @@ public final class Generator {
                 float[] logits = model.network().logits(states.gather(index, 1)).toFloatArray();
                 long[] rowToPrompt =
                         active.stream().mapToLong(s -> s.promptIndex).toArray();
-                if (params.samplesPerPrompt() > 1) {
+                if (params.n() > 1) {
                     cache.selectRows(step.create(rowToPrompt));
                 }
                 keyMask = new boolean[active.size()][];

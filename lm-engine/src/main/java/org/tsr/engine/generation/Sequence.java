@@ -3,6 +3,8 @@ package org.tsr.engine.generation;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.tokenizer.TextTokenizer;
 
 /** The decoding state of one completion. */
@@ -46,7 +48,7 @@ final class Sequence {
     }
 
     /** Records a sampled token and decides whether the sequence ends with it. */
-    void accept(int token, List<Integer> eosIds, SamplingParams params, TextTokenizer tokenizer, int contextLength) {
+    void accept(int token, List<Integer> eosIds, SamplingSettings params, TextTokenizer tokenizer, int contextLength) {
         completionTokens++;
         if (eosIds.contains(token)) {
             finish(FinishReason.STOP, tokenizer);
@@ -56,16 +58,16 @@ final class Sequence {
             generated = Arrays.copyOf(generated, generated.length * 2);
         }
         generated[generatedCount++] = token;
-        if (!params.stopStrings().isEmpty()) {
+        if (!params.stop().isEmpty()) {
             String decoded = tokenizer.decode(generatedIds());
-            int cut = firstStop(decoded, params.stopStrings());
+            int cut = firstStop(decoded, params.stop());
             if (cut >= 0) {
                 finishReason = FinishReason.STOP;
                 text = decoded.substring(0, cut);
                 return;
             }
         }
-        if (generatedCount >= params.maxNewTokens() || length() >= contextLength) {
+        if (generatedCount >= params.maxTokens() || length() >= contextLength) {
             finish(FinishReason.LENGTH, tokenizer);
         }
     }

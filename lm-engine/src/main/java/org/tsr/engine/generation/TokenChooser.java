@@ -2,6 +2,7 @@ package org.tsr.engine.generation;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tsr.contract.sampling.SamplingSettings;
 
 /**
  * Picks the next token from one row of logits: argmax at temperature 0, else a draw from the
@@ -10,9 +11,9 @@ import java.util.SplittableRandom;
  */
 final class TokenChooser {
 
-    private final SamplingParams params;
+    private final SamplingSettings params;
 
-    TokenChooser(SamplingParams params) {
+    TokenChooser(SamplingSettings params) {
         this.params = params;
     }
 

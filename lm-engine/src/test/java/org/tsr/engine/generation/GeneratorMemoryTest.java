@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
 
@@ -20,7 +21,7 @@ class GeneratorMemoryTest {
         try (LanguageModel model =
                 LanguageModel.load(TestModels.write(dir, TestModels.llama(), 8), TestModels.options())) {
             Generator generator = new Generator(model);
-            SamplingParams params = SamplingParams.sample(2, 1.0, 4, 1).withTopP(0.9);
+            SamplingSettings params = SamplingSettings.of(2, 1.0, 4, 1).withTopP(0.9);
             List<String> prompts = List.of("ab", "xyz1");
             generator.generate(prompts, params);
             // the engine's root manager sees every array of every manager below it
@@ -28,7 +29,7 @@ class GeneratorMemoryTest {
             int before = root.getManagedArrays().size();
             int modelArrays = model.manager().getManagedArrays().size();
             for (int i = 0; i < 1000; i++) {
-                generator.generate(prompts, new SamplingParams(2, 1.0, 0.9, 0, 4, List.of(), i));
+                generator.generate(prompts, new SamplingSettings(2, 1.0, 0.9, 0, 4, List.of(), i));
             }
             assertThat(root.getManagedArrays()).hasSize(before);
             assertThat(model.manager().getManagedArrays())

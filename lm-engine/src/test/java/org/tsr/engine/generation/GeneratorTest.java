@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
 import org.tsr.engine.tokenizer.ChatMessage;
@@ -36,7 +38,7 @@ class GeneratorTest {
     @Test
     void aBatchGivesTheSameCompletionsAsEachPromptAlone() {
         Generator generator = new Generator(model);
-        for (SamplingParams params : List.of(SamplingParams.greedy(12), SamplingParams.sample(2, 1.0, 12, 7))) {
+        for (SamplingSettings params : List.of(SamplingSettings.greedy(12), SamplingSettings.of(2, 1.0, 12, 7))) {
             List<List<Completion>> batch = generator.generate(PROMPTS, params);
             for (int p = 0; p < PROMPTS.size(); p++) {
                 List<Completion> alone =
@@ -48,7 +50,7 @@ class GeneratorTest {
 
     @Test
     void leftAndRightPaddingGiveTheSameCompletions() {
-        SamplingParams params = SamplingParams.sample(2, 0.8, 10, 3);
+        SamplingSettings params = SamplingSettings.of(2, 0.8, 10, 3);
         List<List<Completion>> left = new Generator(model, Generator.Padding.LEFT).generate(PROMPTS, params);
         List<List<Completion>> right = new Generator(model, Generator.Padding.RIGHT).generate(PROMPTS, params);
         for (int p = 0; p < PROMPTS.size(); p++) {
@@ -59,9 +61,9 @@ class GeneratorTest {
     @Test
     void aFixedSeedReproducesSamplesAndAnotherSeedChangesThem() {
         Generator generator = new Generator(model);
-        List<List<Completion>> first = generator.generate(PROMPTS, SamplingParams.sample(3, 1.0, 16, 99));
-        List<List<Completion>> again = generator.generate(PROMPTS, SamplingParams.sample(3, 1.0, 16, 99));
-        List<List<Completion>> other = generator.generate(PROMPTS, SamplingParams.sample(3, 1.0, 16, 100));
+        List<List<Completion>> first = generator.generate(PROMPTS, SamplingSettings.of(3, 1.0, 16, 99));
+        List<List<Completion>> again = generator.generate(PROMPTS, SamplingSettings.of(3, 1.0, 16, 99));
+        List<List<Completion>> other = generator.generate(PROMPTS, SamplingSettings.of(3, 1.0, 16, 100));
         for (int p = 0; p < PROMPTS.size(); p++) {
             assertThat(tokens(again.get(p))).isEqualTo(tokens(first.get(p)));
         }
@@ -75,11 +77,11 @@ class GeneratorTest {
     @Test
     void greedyIsTemperatureZeroAndEqualsTopKOfOne() {
         Generator generator = new Generator(model);
-        List<List<Completion>> greedy = generator.generate(PROMPTS, SamplingParams.greedy(10));
+        List<List<Completion>> greedy = generator.generate(PROMPTS, SamplingSettings.greedy(10));
         List<List<Completion>> topOne =
-                generator.generate(PROMPTS, SamplingParams.sample(1, 1.5, 10, 5).withTopK(1));
+                generator.generate(PROMPTS, SamplingSettings.of(1, 1.5, 10, 5).withTopK(1));
         List<List<Completion>> tinyNucleus =
-                generator.generate(PROMPTS, SamplingParams.sample(1, 1.5, 10, 5).withTopP(1e-6));
+                generator.generate(PROMPTS, SamplingSettings.of(1, 1.5, 10, 5).withTopP(1e-6));
         for (int p = 0; p < PROMPTS.size(); p++) {
             assertThat(tokens(topOne.get(p))).isEqualTo(tokens(greedy.get(p)));
             assertThat(tokens(tinyNucleus.get(p))).isEqualTo(tokens(greedy.get(p)));
@@ -89,7 +91,7 @@ class GeneratorTest {
     @Test
     void stopsAtMaxNewTokensWithLengthAndReportsCounts() {
         Completion completion = new Generator(model)
-                .generate(List.of("abc"), SamplingParams.greedy(7))
+                .generate(List.of("abc"), SamplingSettings.greedy(7))
                 .get(0)
                 .get(0);
         assertThat(completion.finishReason()).isEqualTo(FinishReason.LENGTH);
@@ -103,14 +105,14 @@ class GeneratorTest {
     void stopsAtAStopStringAndCutsTheTextBeforeIt() {
         Generator generator = new Generator(model);
         long[] greedy = generator
-                .generate(List.of("abc"), SamplingParams.greedy(12))
+                .generate(List.of("abc"), SamplingSettings.greedy(12))
                 .get(0)
                 .get(0)
                 .tokenIds();
         String text = model.tokenizer().decode(greedy);
         String stop = text.substring(5, 7);
         Completion completion = generator
-                .generate(List.of("abc"), SamplingParams.greedy(12).withStopStrings(List.of(stop, "\u0001never")))
+                .generate(List.of("abc"), SamplingSettings.greedy(12).withStop(List.of(stop, "\u0001never")))
                 .get(0)
                 .get(0);
         assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
@@ -120,7 +122,7 @@ class GeneratorTest {
     @Test
     void stopsAtEndOfSequenceTokensFromTheGenerationConfig() throws Exception {
         long firstGreedyToken = new Generator(model)
-                .generate(List.of("abc"), SamplingParams.greedy(3))
+                .generate(List.of("abc"), SamplingSettings.greedy(3))
                 .get(0)
                 .get(0)
                 .tokenIds()[1];
@@ -131,7 +133,7 @@ class GeneratorTest {
                 "{\"bos_token_id\": 1, \"eos_token_id\": [2, " + firstGreedyToken + "], \"pad_token_id\": 0}");
         try (LanguageModel withEos = LanguageModel.load(copy, TestModels.options())) {
             Completion completion = new Generator(withEos)
-                    .generate(List.of("abc"), SamplingParams.greedy(10))
+                    .generate(List.of("abc"), SamplingSettings.greedy(10))
                     .get(0)
                     .get(0);
             assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
@@ -145,12 +147,12 @@ class GeneratorTest {
         Generator generator = new Generator(model);
         List<ChatMessage> chat = List.of(ChatMessage.user("Sort: cba"));
         Completion viaChat = generator
-                .generateChats(List.of(chat), SamplingParams.greedy(5))
+                .generateChats(List.of(chat), SamplingSettings.greedy(5))
                 .get(0)
                 .get(0);
         String rendered = "<|im_start|>user\nSort: cba<|im_end|>\n<|im_start|>assistant\n";
         Completion viaText = generator
-                .generate(List.of(rendered), SamplingParams.greedy(5))
+                .generate(List.of(rendered), SamplingSettings.greedy(5))
                 .get(0)
                 .get(0);
         assertThat(viaChat.tokenIds()).isEqualTo(viaText.tokenIds());
@@ -161,11 +163,12 @@ class GeneratorTest {
     @Test
     void rejectsEmptyAndOverlongPrompts() {
         Generator generator = new Generator(model);
-        assertThatThrownBy(() -> generator.generate(List.of(""), SamplingParams.greedy(3)))
+        assertThatThrownBy(() -> generator.generate(List.of(""), SamplingSettings.greedy(3)))
                 .hasMessageContaining("prompt 0");
-        assertThatThrownBy(() -> generator.generate(List.of("x".repeat(200)), SamplingParams.greedy(3)))
+        assertThatThrownBy(() -> generator.generate(List.of("x".repeat(200)), SamplingSettings.greedy(3)))
                 .hasMessageContaining("200 tokens");
-        assertThatThrownBy(() -> generator.generateFromIds(List.of(new long[] {5, 100_000}), SamplingParams.greedy(3)))
+        assertThatThrownBy(
+                        () -> generator.generateFromIds(List.of(new long[] {5, 100_000}), SamplingSettings.greedy(3)))
                 .hasMessageContaining("token id 100000 at position 1");
     }
 

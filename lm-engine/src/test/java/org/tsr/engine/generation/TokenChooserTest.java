@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.tsr.contract.sampling.SamplingSettings;
 
 class TokenChooserTest {
 
@@ -15,13 +16,13 @@ class TokenChooserTest {
 
     @Test
     void greedyTakesTheLargestLogit() {
-        assertThat(new TokenChooser(SamplingParams.greedy(1)).choose(LOGITS, 0, 4, new SplittableRandom(1)))
+        assertThat(new TokenChooser(SamplingSettings.greedy(1)).choose(LOGITS, 0, 4, new SplittableRandom(1)))
                 .isEqualTo(2);
     }
 
     @Test
     void topKKeepsOnlyTheKMostLikelyTokens() {
-        Map<Integer, Integer> counts = draw(SamplingParams.sample(1, 1.0, 1, 0).withTopK(2), 4000);
+        Map<Integer, Integer> counts = draw(SamplingSettings.of(1, 1.0, 1, 0).withTopK(2), 4000);
         assertThat(counts.keySet()).containsExactlyInAnyOrder(2, 0);
         assertThat(counts.get(2) / 4000.0).isBetween(0.68, 0.78); // e^3 / (e^3 + e^2) = 0.731
     }
@@ -29,13 +30,13 @@ class TokenChooserTest {
     @Test
     void topPKeepsTheSmallestNucleusReachingTheMass() {
         // 0.64 alone is below 0.8; with token 0 the mass is 0.88
-        Map<Integer, Integer> counts = draw(SamplingParams.sample(1, 1.0, 1, 0).withTopP(0.8), 4000);
+        Map<Integer, Integer> counts = draw(SamplingSettings.of(1, 1.0, 1, 0).withTopP(0.8), 4000);
         assertThat(counts.keySet()).containsExactlyInAnyOrder(2, 0);
     }
 
     @Test
     void temperatureFlattensTheDistribution() {
-        Map<Integer, Integer> hot = draw(SamplingParams.sample(1, 100.0, 1, 0), 8000);
+        Map<Integer, Integer> hot = draw(SamplingSettings.of(1, 100.0, 1, 0), 8000);
         assertThat(hot.keySet()).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(hot.values()).allMatch(count -> count > 1700);
     }
@@ -43,7 +44,7 @@ class TokenChooserTest {
     @Test
     void tiesAreBrokenByTokenIdWhateverTheirOrder() {
         TokenChooser chooser =
-                new TokenChooser(SamplingParams.sample(1, 1.0, 1, 0).withTopK(1));
+                new TokenChooser(SamplingSettings.of(1, 1.0, 1, 0).withTopK(1));
         float[] tied = {0f, 5f, 5f, -1f};
         assertThat(chooser.choose(tied, 0, 4, new SplittableRandom(3))).isEqualTo(1);
         float[] withNegatives = {-3f, -0.5f, -7f, -0.25f};
@@ -53,14 +54,14 @@ class TokenChooserTest {
     @Test
     void readsTheRowAtTheGivenOffset() {
         float[] twoRows = {9f, 0f, 0f, 0f, 0f, 0f, 0f, 9f};
-        TokenChooser chooser = new TokenChooser(SamplingParams.greedy(1));
+        TokenChooser chooser = new TokenChooser(SamplingSettings.greedy(1));
         assertThat(List.of(
                         chooser.choose(twoRows, 0, 4, new SplittableRandom(1)),
                         chooser.choose(twoRows, 4, 4, new SplittableRandom(1))))
                 .containsExactly(0, 3);
     }
 
-    private static Map<Integer, Integer> draw(SamplingParams params, int times) {
+    private static Map<Integer, Integer> draw(SamplingSettings params, int times) {
         TokenChooser chooser = new TokenChooser(params);
         SplittableRandom random = new SplittableRandom(42);
         Map<Integer, Integer> counts = new HashMap<>();

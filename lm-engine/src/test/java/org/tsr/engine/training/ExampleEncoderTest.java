@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Completion;
 import org.tsr.engine.generation.Generator;
-import org.tsr.engine.generation.SamplingParams;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
 import org.tsr.engine.tokenizer.ChatMessage;
@@ -48,7 +48,7 @@ class ExampleEncoderTest {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir))) {
             String prompt = "reverse: abcdef";
             List<Completion> samples = new Generator(model)
-                    .generateChats(List.of(List.of(ChatMessage.user(prompt))), SamplingParams.sample(8, 1.0, 8, 7))
+                    .generateChats(List.of(List.of(ChatMessage.user(prompt))), SamplingSettings.of(8, 1.0, 8, 7))
                     .get(0);
             long[] sampledPrompt = model.tokenizer()
                     .encode(model.chatTemplate().orElseThrow().render(List.of(ChatMessage.user(prompt)), true));

@@ -8,10 +8,10 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
 import org.tsr.engine.generation.Generator;
-import org.tsr.engine.generation.SamplingParams;
 import org.tsr.engine.model.LinearModule;
 import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.training.dpo.DpoObjective;
@@ -63,12 +63,12 @@ class TrainerMemoryTest {
                     new Trainer<>(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), options);
             Generator generator = new Generator(model);
             trainer.train(pairs, TrainingListener.NONE, dir.resolve("c1"));
-            generator.generate(List.of("sort: cba"), SamplingParams.greedy(8));
+            generator.generate(List.of("sort: cba"), SamplingSettings.greedy(8));
             NDManager root = model.manager().getParentManager();
             int before = root.getManagedArrays().size();
 
             trainer.train(pairs, TrainingListener.NONE, dir.resolve("c2"));
-            generator.generate(List.of("sort: cba"), SamplingParams.greedy(8));
+            generator.generate(List.of("sort: cba"), SamplingSettings.greedy(8));
             ReferenceLogProbs.compute(model, pairs, 8);
             model.save(dir.resolve("merged"));
 

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.tsr.contract.pairs.PairDataset;
+import org.tsr.contract.responses.ResponsePurpose;
 import org.tsr.store.judgment.JudgedResponse;
-import org.tsr.store.pair.PairDataset;
 import org.tsr.store.pair.ResponseSource;
-import org.tsr.store.response.ResponsePurpose;
 
 /** Applies one dataset's rule to every prompt of an iteration. */
 public final class DatasetCuration {

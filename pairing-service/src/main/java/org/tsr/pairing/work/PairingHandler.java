@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.work.PairWork;
 import org.tsr.pairing.curation.DatasetCuration;
 import org.tsr.pairing.curation.PairRules;
 import org.tsr.pairing.curation.Selection;
@@ -64,7 +65,7 @@ class PairingHandler implements WorkHandler {
 
     @Override
     public Runnable process(ClaimedUnit unit) {
-        PairUnit task = parse(unit);
+        PairWork task = parse(unit);
         if (!iterations.existsById(task.iterationId())) {
             throw new PermanentWorkFailure("iteration " + task.iterationId() + " does not exist");
         }
@@ -108,9 +109,9 @@ class PairingHandler implements WorkHandler {
                 .toList();
     }
 
-    private PairUnit parse(ClaimedUnit unit) {
+    private PairWork parse(ClaimedUnit unit) {
         try {
-            return json.readValue(unit.payload(), PairUnit.class);
+            return json.readValue(unit.payload(), PairWork.class);
         } catch (JacksonException e) {
             throw new PermanentWorkFailure("PAIR unit " + unit.id() + " has an unreadable payload: "
                     + e.getOriginalMessage() + "; expected {\"iterationId\": n, \"dataset\": \"SR|D1|D2\", "
@@ -118,7 +119,7 @@ class PairingHandler implements WorkHandler {
         }
     }
 
-    private static PreferencePair toPair(PairUnit task, long promptId, Selection selection) {
+    private static PreferencePair toPair(PairWork task, long promptId, Selection selection) {
         return new PreferencePair(
                 task.iterationId(),
                 task.dataset(),

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.generation.Completion;
 import org.tsr.engine.generation.Generator;
-import org.tsr.engine.generation.SamplingParams;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
@@ -111,7 +111,7 @@ public final class ControlProbe {
                                 chunkPrompts.stream()
                                         .map(p -> List.of(ChatMessage.user(p.prompt())))
                                         .toList(),
-                                SamplingParams.sample(k, temp, 12, seed * 100 + it));
+                                SamplingSettings.of(k, temp, 12, seed * 100 + it));
                 double sampleSec = (System.nanoTime() - ts) / 1e9;
                 List<PreferenceExample> pairs = new ArrayList<>();
                 double gradeSum = 0;
@@ -200,7 +200,7 @@ public final class ControlProbe {
                                         texts.stream()
                                                 .map(t -> List.of(ChatMessage.user(t[0])))
                                                 .toList(),
-                                        SamplingParams.greedy(12));
+                                        SamplingSettings.greedy(12));
                         int same = 0;
                         for (int i = 0; i < texts.size(); i++)
                             if (g.get(i).get(0).text().equals(texts.get(i)[1])) same++;
@@ -254,7 +254,7 @@ public final class ControlProbe {
                         prompts.stream()
                                 .map(p -> List.of(ChatMessage.user(p.prompt())))
                                 .toList(),
-                        SamplingParams.greedy(12));
+                        SamplingSettings.greedy(12));
         return out.stream().map(c -> c.get(0).text()).toList();
     }
 

@@ -1,6 +1,6 @@
 package org.tsr.store.judgment;
 
-import org.tsr.store.response.ResponsePurpose;
+import org.tsr.contract.responses.ResponsePurpose;
 
 /**
  * A response with its score under one judge, as pair curation needs it: {@code meanScore} is null when no judgment

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.tsr.store.response.ResponsePurpose;
+import org.tsr.contract.responses.ResponsePurpose;
 
 /** Reads the per-response aggregate of judgments (the {@code response_score} view). */
 @Service

@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Objects;
+import org.tsr.contract.pairs.PairDataset;
 
 /**
  * A DPO training pair. The database guarantees that both responses answer the pair's prompt, that they are two

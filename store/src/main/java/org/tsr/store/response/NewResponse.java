@@ -1,6 +1,8 @@
 package org.tsr.store.response;
 
 import java.util.Objects;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.responses.ResponsePurpose;
 
 /** A sampled response to be stored; {@code iterationId} is null for responses outside any run. */
 public record NewResponse(

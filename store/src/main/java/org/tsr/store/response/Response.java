@@ -6,6 +6,8 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.responses.ResponsePurpose;
 
 /** One sampled response; rows are written in batches by {@link ResponseWriter}, read through JPA. */
 @Entity

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Objects;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
+import org.tsr.contract.training.TrainingKind;
 
 /** An SFT or DPO job: from which generation, against which reference, on what data, into which new generation. */
 @Entity

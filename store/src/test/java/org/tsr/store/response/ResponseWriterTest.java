@@ -7,6 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.responses.ResponsePurpose;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.prompt.Prompt;
 import org.tsr.store.run.Iteration;

@@ -1,9 +1,14 @@
 package org.tsr.trainer.job;
 
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.tsr.contract.training.DatasetSpec;
+import org.tsr.contract.training.TrainingKind;
+import org.tsr.contract.training.TrainingSettings;
 import org.tsr.engine.training.InvalidTrainingOptionException;
-import org.tsr.store.training.TrainingKind;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -16,12 +21,22 @@ public final class JobJson {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    private static final Validator VALIDATOR =
+            Validation.buildDefaultValidatorFactory().getValidator();
+
     private JobJson() {}
 
     public static TrainingSettings settings(String json, TrainingKind kind) {
         TrainingSettings settings = read(json, TrainingSettings.class, "hyperparameters");
+        VALIDATOR.validate(settings).stream()
+                .min(Comparator.comparing(
+                        violation -> violation.getPropertyPath().toString()))
+                .ifPresent(violation -> {
+                    String at = "hyperparameters." + TrainingSettings.fieldOf(violation.getPropertyPath());
+                    throw InvalidTrainingJobException.invalid(at, at + " " + violation.getMessage());
+                });
         try {
-            settings.validate(kind);
+            EngineTrainingOptions.validate(settings, kind);
         } catch (InvalidTrainingOptionException e) {
             throw InvalidTrainingJobException.invalid("hyperparameters." + e.field(), e.getMessage(), e);
         }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.training.TrainingKind;
 import org.tsr.engine.training.StepMetrics;
-import org.tsr.store.training.TrainingKind;
 
 /**
  * The trainer's meters, tagged by job kind (sft, dpo) and the role of the model trained (sft, policy, future):

@@ -14,6 +14,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.tsr.contract.training.DatasetSpec;
+import org.tsr.contract.training.TrainingKind;
+import org.tsr.contract.training.TrainingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.LinearModule;
 import org.tsr.engine.scoring.PromptResponse;
@@ -36,7 +39,6 @@ import org.tsr.store.pair.PreferencePair;
 import org.tsr.store.pair.PreferencePairRepository;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
-import org.tsr.store.training.TrainingKind;
 import org.tsr.trainer.TrainerProperties;
 import org.tsr.trainer.storage.CheckpointStorage;
 
@@ -122,7 +124,7 @@ public class TrainingJobRunner {
                         model,
                         new SftObjective(model),
                         examples,
-                        settings.options(kind),
+                        EngineTrainingOptions.training(settings, kind),
                         listener,
                         work,
                         whileHeld);
@@ -161,9 +163,9 @@ public class TrainingJobRunner {
             return run(
                     job,
                     policy,
-                    new DpoObjective(policy, settings.dpoOptions()),
+                    new DpoObjective(policy, EngineTrainingOptions.dpo(settings)),
                     withReference,
-                    settings.options(kind),
+                    EngineTrainingOptions.training(settings, kind),
                     listener,
                     work,
                     whileHeld);
@@ -243,8 +245,9 @@ public class TrainingJobRunner {
 
     /** Fresh adapters (A by the run's seed, B zero); a training checkpoint of the job overwrites them. */
     private static void attachLora(LanguageModel model, TrainingSettings settings, TrainingKind kind) {
-        settings.loraOptions()
-                .ifPresent(lora -> lora.attachTo(model, settings.options(kind).seed()));
+        EngineTrainingOptions.lora(settings)
+                .ifPresent(lora -> lora.attachTo(
+                        model, EngineTrainingOptions.training(settings, kind).seed()));
     }
 
     private ExampleEncoder encoder(LanguageModel model, TrainingSettings settings) {

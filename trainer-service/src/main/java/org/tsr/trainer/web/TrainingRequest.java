@@ -3,8 +3,8 @@ package org.tsr.trainer.web;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
-import java.util.Map;
-import org.tsr.store.training.TrainingKind;
+import org.tsr.contract.training.TrainingKind;
+import org.tsr.contract.training.TrainingSettings;
 
 /**
  * A training job to run. DPO trains on the pairs of one iteration's dataset against a reference (the base when
@@ -16,7 +16,7 @@ public record TrainingRequest(
         @NotNull Long baseGenerationId,
         Long referenceGenerationId,
         @NotNull @Valid Dataset dataset,
-        Map<String, Object> hyperparameters) {
+        TrainingSettings hyperparameters) {
 
     /**
      * @param dataset SR, D1 or D2, with {@code iterationId}, for DPO

@@ -1,8 +1,8 @@
 package org.tsr.trainer.web;
 
 import java.time.Instant;
+import org.tsr.contract.training.TrainingKind;
 import org.tsr.store.training.TrainingJob;
-import org.tsr.store.training.TrainingKind;
 import org.tsr.store.training.TrainingStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -11,13 +11,14 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.tsr.contract.training.DatasetSpec;
+import org.tsr.contract.training.TrainingKind;
+import org.tsr.contract.training.TrainingSettings;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
-import org.tsr.store.training.TrainingKind;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
-import org.tsr.trainer.job.DatasetSpec;
 import org.tsr.trainer.job.JobJson;
 import org.tsr.trainer.job.TrainableGenerations;
 import org.tsr.trainer.job.TrainingData;
@@ -52,8 +53,8 @@ class TrainingsController {
     @PostMapping
     ResponseEntity<TrainingResponse> start(@Validated @RequestBody TrainingRequest request) {
         TrainingKind kind = request.kind();
-        String hyperparameters =
-                JobJson.write(request.hyperparameters() == null ? Map.of() : request.hyperparameters());
+        String hyperparameters = JobJson.write(
+                request.hyperparameters() == null ? TrainingSettings.defaults() : request.hyperparameters());
         JobJson.settings(hyperparameters, kind);
         generations.folder(request.baseGenerationId(), "baseGenerationId");
         long reference =

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.work.TrainWork;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.training.TrainingStatus;
@@ -80,9 +81,9 @@ class TrainHandler implements WorkHandler {
     }
 
     private long parse(ClaimedUnit unit) {
-        TrainUnit task;
+        TrainWork task;
         try {
-            task = json.readValue(unit.payload(), TrainUnit.class);
+            task = json.readValue(unit.payload(), TrainWork.class);
         } catch (JacksonException e) {
             throw new PermanentWorkFailure(
                     "TRAIN unit " + unit.id() + " has an unreadable payload: " + e.getOriginalMessage(), e);

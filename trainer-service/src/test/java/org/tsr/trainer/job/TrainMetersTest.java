@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.tsr.contract.training.TrainingKind;
 import org.tsr.engine.training.StepMetrics;
-import org.tsr.store.training.TrainingKind;
 
 class TrainMetersTest {
 

@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.tsr.contract.training.TrainingKind;
+import org.tsr.contract.training.TrainingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.InferenceMode;
@@ -30,7 +32,6 @@ import org.tsr.store.pair.PreferencePairRepository;
 import org.tsr.store.prompt.PromptSet;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
-import org.tsr.store.training.TrainingKind;
 import org.tsr.store.training.TrainingStatus;
 import org.tsr.store.workqueue.NewWorkUnit;
 import org.tsr.store.workqueue.StageWorker;
@@ -38,8 +39,8 @@ import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
 import org.tsr.store.workqueue.WorkStatus;
 import org.tsr.trainer.TrainingScenario;
+import org.tsr.trainer.job.EngineTrainingOptions;
 import org.tsr.trainer.job.JobJson;
-import org.tsr.trainer.job.TrainingSettings;
 import org.tsr.trainer.storage.CheckpointStorage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -207,7 +208,10 @@ class TrainHandlerTest {
                 }
             };
             try {
-                new Trainer<>(model, new DpoObjective(model, settings.dpoOptions()), settings.options(TrainingKind.DPO))
+                new Trainer<>(
+                                model,
+                                new DpoObjective(model, EngineTrainingOptions.dpo(settings)),
+                                EngineTrainingOptions.training(settings, TrainingKind.DPO))
                         .train(examples, dies, storage.workDir(job.getId()).resolve("checkpoint"));
             } catch (IllegalStateException expected) {
                 // as if the process had been killed

@@ -1,4 +1,4 @@
-package org.tsr.store.response;
+package org.tsr.contract.responses;
 
 /** Why a response was sampled. */
 public enum ResponsePurpose {

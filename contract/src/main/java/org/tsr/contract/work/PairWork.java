@@ -1,12 +1,12 @@
-package org.tsr.pairing.work;
+package org.tsr.contract.work;
 
-import org.tsr.store.pair.PairDataset;
+import org.tsr.contract.pairs.PairDataset;
 
 /**
  * The payload of a PAIR work unit: curate one dataset of one iteration, with the scores given by one judge (in SR and
  * TSR the iteration's current model, for the anchor and future responses too).
  */
-public record PairUnit(
+public record PairWork(
         long iterationId, PairDataset dataset, long judgeGenerationId, Long policyGenerationId, Boolean chat) {
 
     /** The model whose hidden states compare chosen and rejected: the iteration's policy, else the judge. */

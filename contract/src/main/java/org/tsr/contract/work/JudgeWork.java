@@ -1,4 +1,4 @@
-package org.tsr.judge.work;
+package org.tsr.contract.work;
 
 import java.util.List;
 
@@ -12,7 +12,7 @@ import java.util.List;
  * @param expectedScore a model judge's score is the probability-weighted mean of the score digits after its reasoning
  *     (G-Eval's expected score) instead of the digit it wrote; null or false reads the written digit
  */
-public record JudgeUnit(
+public record JudgeWork(
         long judgeGenerationId,
         List<Long> responseIds,
         String modelRole,

@@ -1,4 +1,4 @@
-package org.tsr.store.pair;
+package org.tsr.contract.pairs;
 
 /** Which curation rule produced a pair. */
 public enum PairDataset {

@@ -1,4 +1,4 @@
-package org.tsr.store.training;
+package org.tsr.contract.training;
 
 public enum TrainingKind {
     /** Supervised fine-tuning, e.g. the bootstrap of M0 on IFT and EFT data. */

@@ -1,8 +1,8 @@
-package org.tsr.generator.work;
+package org.tsr.contract.work;
 
 import java.util.List;
-import org.tsr.inference.SamplingSettings;
-import org.tsr.store.response.ResponsePurpose;
+import org.tsr.contract.responses.ResponsePurpose;
+import org.tsr.contract.sampling.SamplingSettings;
 
 /**
  * The payload of a GENERATE work unit: sample {@code sampling.n()} responses to each prompt from one model generation,
@@ -10,7 +10,7 @@ import org.tsr.store.response.ResponsePurpose;
  *
  * @param chat send each prompt as a user turn through the model's chat format (true) or as raw text (false)
  */
-public record GenerateUnit(
+public record GenerateWork(
         Long iterationId,
         long generationId,
         ResponsePurpose purpose,

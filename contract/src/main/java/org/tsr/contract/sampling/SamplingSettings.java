@@ -1,11 +1,11 @@
-package org.tsr.inference;
+package org.tsr.contract.sampling;
 
 import java.util.List;
 import java.util.Objects;
-import org.tsr.engine.generation.SamplingParams;
 
 /**
- * How to sample, as payloads and REST requests state it (OpenAI's names where they exist).
+ * How to sample, from a REST request or a work payload down to the engine's sampler (OpenAI's names where they
+ * exist).
  *
  * @param n samples per prompt
  * @param temperature 0 decodes greedily
@@ -13,7 +13,9 @@ import org.tsr.engine.generation.SamplingParams;
  * @param topK 0 disables it
  * @param maxTokens the most new tokens per sample
  * @param stop strings that end a sample, cut from its text
- * @param seed makes sampling reproducible
+ * @param seed makes sampling reproducible; on the embedded engine each sample draws from a stream keyed by the seed,
+ *     its sample index and its prompt's tokens, so a prompt's samples do not depend on what else is in the batch (and
+ *     a prompt repeated within one call repeats its samples: ask for more samples per prompt instead)
  */
 public record SamplingSettings(
         int n, double temperature, double topP, int topK, int maxTokens, List<String> stop, long seed) {
@@ -50,9 +52,22 @@ public record SamplingSettings(
         return this;
     }
 
-    /** The paper's policy sampling: 0.7 temperature, top-p 0.9. */
+    /** {@code n} samples at a temperature, with top-p and top-k off. */
     public static SamplingSettings of(int n, double temperature, int maxTokens, long seed) {
         return new SamplingSettings(n, temperature, 1.0, 0, maxTokens, List.of(), seed);
+    }
+
+    /** One greedy completion. */
+    public static SamplingSettings greedy(int maxTokens) {
+        return new SamplingSettings(1, 0, 1, 0, maxTokens, List.of(), 0);
+    }
+
+    public SamplingSettings withTopK(int value) {
+        return new SamplingSettings(n, temperature, topP, value, maxTokens, stop, seed);
+    }
+
+    public boolean isGreedy() {
+        return temperature == 0;
     }
 
     public SamplingSettings withTopP(double value) {
@@ -65,10 +80,6 @@ public record SamplingSettings(
 
     public SamplingSettings withSeed(long value) {
         return new SamplingSettings(n, temperature, topP, topK, maxTokens, stop, value);
-    }
-
-    public SamplingParams toEngineParams() {
-        return new SamplingParams(n, temperature, topP, topK, maxTokens, stop, seed);
     }
 
     private static void require(boolean condition, String field, String problem) {

@@ -1,5 +1,6 @@
-package org.tsr.trainer.job;
+package org.tsr.contract.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  *
  * @param type {@code preference_pairs} or {@code prompts}; inferred from the job's kind when left out
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetSpec(String type, Long iterationId, String dataset, Long promptSetId, List<String> splits) {
 
     public static final String PAIRS = "preference_pairs";

@@ -1,4 +1,4 @@
-package org.tsr.trainer.work;
+package org.tsr.contract.work;
 
 /** The payload of a TRAIN work unit: the training job row that says what to train. */
-public record TrainUnit(Long trainingJobId) {}
+public record TrainWork(Long trainingJobId) {}
