@@ -96,7 +96,7 @@ public class TrainBench {
             examples.addAll(batch);
         }
         // the trainer's defaults: AdamW (no decay), clipping at norm 1, one pass of 16 examples per step
-        TrainingOptions options = TrainingOptions.defaults().withBatches(1, ROWS, 1);
+        TrainingOptions options = TrainingOptions.builder().batches(1, ROWS, 1).build();
         List<Long> stamps = new ArrayList<>();
         stamps.add(System.nanoTime());
         new Trainer<>(model, objective, options).train(examples, (StepMetrics metrics) -> {

@@ -1,6 +1,5 @@
 package org.tsr.inference;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.tsr.contract.checkpoint.CheckpointUri;
 import org.tsr.engine.EngineOptions;
 import org.tsr.inference.embedded.LoadedModels;
 import org.tsr.inference.remote.RemoteBackend;
@@ -70,7 +70,7 @@ public class ModelBackends implements AutoCloseable {
     }
 
     private static Path localFolder(long generationId, String uri) {
-        Path folder = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+        Path folder = CheckpointUri.folder(uri);
         if (!Files.isDirectory(folder)) {
             throw new UnknownGenerationException("model generation " + generationId + " has its checkpoint at " + folder
                     + ", which is not a folder");

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
-import org.tsr.engine.generation.Completion;
-import org.tsr.engine.generation.Generator;
+import org.tsr.engine.sampling.Completion;
+import org.tsr.engine.sampling.Generator;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
@@ -61,11 +61,12 @@ class DpoPathTest {
             new Trainer<>(
                             model,
                             new SftObjective(model),
-                            TrainingOptions.defaults()
-                                    .withLearningRate(3e-3, 3e-4)
-                                    .withSchedule(LearningRateSchedule.Kind.COSINE, 10)
-                                    .withBatches(6, 16, 1)
-                                    .withSeed(3))
+                            TrainingOptions.builder()
+                                    .learningRate(3e-3, 3e-4)
+                                    .schedule(LearningRateSchedule.Kind.COSINE, 10)
+                                    .batches(6, 16, 1)
+                                    .seed(3)
+                                    .build())
                     .train(sft, TrainingListener.NONE, null);
 
             List<String[]> texts = oracleJudgedPairs(model, suite);
@@ -81,11 +82,12 @@ class DpoPathTest {
             DpoObjective objective = new DpoObjective(model, new DpoOptions(0.1, DpoLossType.SIGMOID, 0, 1.0, false));
             List<Double> margins = new ArrayList<>();
             for (int round = 0; round < 4; round++) {
-                TrainingOptions options = TrainingOptions.defaults()
-                        .withLearningRate(3e-4, 3e-4)
-                        .withSchedule(LearningRateSchedule.Kind.CONSTANT, 0)
-                        .withBatches(5, 8, 1)
-                        .withSeed(round);
+                TrainingOptions options = TrainingOptions.builder()
+                        .learningRate(3e-4, 3e-4)
+                        .schedule(LearningRateSchedule.Kind.CONSTANT, 0)
+                        .batches(5, 8, 1)
+                        .seed(round)
+                        .build();
                 List<Double> epochMargins = new ArrayList<>();
                 new Trainer<>(model, objective, options)
                         .train(pairs, metrics -> epochMargins.add(metrics.rewardsMargins()), null);

@@ -4,7 +4,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.tsr.contract.checkpoint.CheckpointUri;
 import org.tsr.edge.RemoteHosts;
 import org.tsr.gateway.runs.RunProblem;
 import org.tsr.store.lineage.CheckpointFormat;
@@ -98,7 +98,7 @@ class GenerationsController {
         }
         String uri = request.checkpointUri();
         if (request.checkpointFormat() == CheckpointFormat.HF_SAFETENSORS) {
-            Path folder = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+            Path folder = CheckpointUri.folder(uri);
             if (!Files.isRegularFile(folder.resolve("config.json"))) {
                 throw new RunProblem(
                         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -138,23 +138,14 @@ class GenerationsController {
 
     /** A server URL the generator and judge may call: http(s), a host on the allow-list, the served model named. */
     private void checkRemote(String uri) {
-        int hash = uri.indexOf('#');
         URI server;
         try {
-            server = new URI(hash < 0 ? uri : uri.substring(0, hash));
-        } catch (URISyntaxException e) {
-            throw new RunProblem(HttpStatus.BAD_REQUEST, "checkpointUri", "not a URI: " + e.getReason());
-        }
-        if (!("http".equals(server.getScheme()) || "https".equals(server.getScheme()))
-                || server.getHost() == null
-                || server.getRawUserInfo() != null
-                || server.getRawQuery() != null
-                || hash < 0
-                || hash == uri.length() - 1) {
+            server = CheckpointUri.remote(uri).baseUrl();
+        } catch (IllegalArgumentException e) {
             throw new RunProblem(
                     HttpStatus.BAD_REQUEST,
                     "checkpointUri",
-                    "a remote model is http(s)://host:port/v1#served-model-name, without user information or a query");
+                    e.getMessage() + " (a remote model is http(s)://host:port/v1#served-model-name)");
         }
         String refusal = remoteHosts.refusal(server);
         if (refusal != null) {

@@ -133,7 +133,7 @@ class ApiKeyAccessTest {
         String readOnly = issue("watcher", "READ_ONLY");
 
         for (String path :
-                new String[] {"/api/v1/generator/generations", "/api/v1/judge/judgments", "/api/v1/trainer/trainings"
+                new String[] {"/api/v1/generator/completions", "/api/v1/judge/judgments", "/api/v1/trainer/trainings"
                 }) {
             HttpResponse<String> response = send("POST", path, readOnly, "{}");
             assertThat(response.statusCode()).as(path).isEqualTo(403);

@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
-import org.tsr.engine.generation.Generator;
+import org.tsr.engine.sampling.Generator;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.generator.GeneratorServiceApplication;
 import org.tsr.inference.testing.TinyModelFixture;

@@ -2,6 +2,7 @@ package org.tsr.inference.remote;
 
 import java.net.URI;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.tsr.contract.checkpoint.CheckpointUri;
 
 /**
  * An OpenAI-compatible server and the model name it serves. A generation's checkpoint URI names both:
@@ -10,28 +11,10 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 public record RemoteEndpoint(URI baseUrl, String model) {
 
+    /** @throws IllegalArgumentException saying what is wrong with the URI ({@link CheckpointUri#remote}) */
     public static RemoteEndpoint parse(String checkpointUri) {
-        int hash = checkpointUri.indexOf('#');
-        if (hash < 0 || hash == checkpointUri.length() - 1) {
-            throw new IllegalArgumentException("remote checkpoint URI " + checkpointUri
-                    + " must name the served model after '#', as in http://host:8000/v1#model-name");
-        }
-        String base = checkpointUri.substring(0, hash);
-        URI uri;
-        try {
-            uri = new URI(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException(
-                    "remote checkpoint URI " + checkpointUri + " is not a URI: " + e.getReason());
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("remote checkpoint URI " + checkpointUri + " must be http or https");
-        }
-        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("remote checkpoint URI " + checkpointUri
-                    + " must name a host, without user information or a query");
-        }
-        return new RemoteEndpoint(uri, checkpointUri.substring(hash + 1));
+        CheckpointUri.Remote remote = CheckpointUri.remote(checkpointUri);
+        return new RemoteEndpoint(remote.baseUrl(), remote.model());
     }
 
     /** {@code path} under the base URL ({@code /completions} under {@code http://host:8000/v1}). */

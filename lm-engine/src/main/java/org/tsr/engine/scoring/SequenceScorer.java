@@ -31,7 +31,7 @@ public final class SequenceScorer {
     }
 
     /** Scores a batch and copies the results to Java; native memory is released before returning. */
-    public List<ResponseScore> score(List<PromptResponse> batch, boolean withMeanHiddenState) {
+    public List<ResponseLikelihood> score(List<PromptResponse> batch, boolean withMeanHiddenState) {
         if (batch.isEmpty()) {
             return List.of();
         }
@@ -42,7 +42,7 @@ public final class SequenceScorer {
             float[] perSlot = logProbs.tokenLogProbs().toFloatArray();
             float[] pooled = withMeanHiddenState ? meanOverResponse(logProbs) : null;
             int hidden = network.config().hiddenSize();
-            List<ResponseScore> scores = new ArrayList<>(batch.size());
+            List<ResponseLikelihood> scores = new ArrayList<>(batch.size());
             for (int row = 0; row < batch.size(); row++) {
                 PromptResponse item = batch.get(row);
                 int first = row * slots + item.promptIds().length - 1;
@@ -54,7 +54,7 @@ public final class SequenceScorer {
                 float[] mean = pooled == null || tokens.length == 0
                         ? null
                         : Arrays.copyOfRange(pooled, row * hidden, (row + 1) * hidden);
-                scores.add(new ResponseScore(tokens, sum, mean));
+                scores.add(new ResponseLikelihood(tokens, sum, mean));
             }
             return scores;
         }

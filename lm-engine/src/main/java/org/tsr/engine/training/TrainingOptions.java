@@ -65,170 +65,124 @@ public record TrainingOptions(
         require(snapshotEvery >= 1, "snapshotEvery", "must be >= 1, got " + snapshotEvery);
     }
 
-    /** AdamW at 1e-5 with 10% of a typical run's steps as warm-up left to the caller: constant after none. */
+    /** AdamW at 1e-5, no decay, warm-up or weight decay, one epoch of 16 examples per step, no checkpoints. */
     public static TrainingOptions defaults() {
-        return new TrainingOptions(
-                1e-5, 0, LearningRateSchedule.Kind.LINEAR, 0, 0.0, 0.9, 0.999, 1e-8, 1.0, 1, 16, 1, 42, 2, 0, 1);
+        return builder().build();
     }
 
-    public TrainingOptions withLearningRate(double peak, double min) {
-        return new TrainingOptions(
-                peak,
-                min,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
+    /** Options that start from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public TrainingOptions withBatches(int epochs, int batchSize, int gradientAccumulationSteps) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
+    /** Options that start from these. */
+    public Builder toBuilder() {
+        return new Builder()
+                .learningRate(learningRate, minLearningRate)
+                .schedule(schedule, warmupSteps)
+                .regularisation(weightDecay, maxGradNorm)
+                .adam(adamBeta1, adamBeta2, adamEpsilon)
+                .batches(epochs, batchSize, gradientAccumulationSteps)
+                .seed(seed)
+                .maxConsecutiveNonFiniteSteps(maxConsecutiveNonFiniteSteps)
+                .checkpointEvery(checkpointEvery)
+                .snapshotEvery(snapshotEvery);
     }
 
-    public TrainingOptions withSchedule(LearningRateSchedule.Kind schedule, int warmupSteps) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
-    }
+    /** Collects options; {@link #build()} checks them all, naming the first one out of range. */
+    public static final class Builder {
 
-    public TrainingOptions withRegularisation(double weightDecay, double maxGradNorm) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
-    }
+        private double learningRate = 1e-5;
+        private double minLearningRate = 0;
+        private LearningRateSchedule.Kind schedule = LearningRateSchedule.Kind.LINEAR;
+        private int warmupSteps = 0;
+        private double weightDecay = 0.0;
+        private double adamBeta1 = 0.9;
+        private double adamBeta2 = 0.999;
+        private double adamEpsilon = 1e-8;
+        private double maxGradNorm = 1.0;
+        private int epochs = 1;
+        private int batchSize = 16;
+        private int gradientAccumulationSteps = 1;
+        private long seed = 42;
+        private int maxConsecutiveNonFiniteSteps = 2;
+        private int checkpointEvery = 0;
+        private int snapshotEvery = 1;
 
-    public TrainingOptions withSeed(long seed) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
-    }
+        private Builder() {}
 
-    public TrainingOptions withCheckpointEvery(int checkpointEvery) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
-    }
+        /** The peak learning rate and where the decay ends. */
+        public Builder learningRate(double peak, double min) {
+            this.learningRate = peak;
+            this.minLearningRate = min;
+            return this;
+        }
 
-    public TrainingOptions withSnapshotEvery(int snapshotEvery) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
-    }
+        public Builder schedule(LearningRateSchedule.Kind schedule, int warmupSteps) {
+            this.schedule = schedule;
+            this.warmupSteps = warmupSteps;
+            return this;
+        }
 
-    public TrainingOptions withMaxConsecutiveNonFiniteSteps(int maxConsecutiveNonFiniteSteps) {
-        return new TrainingOptions(
-                learningRate,
-                minLearningRate,
-                schedule,
-                warmupSteps,
-                weightDecay,
-                adamBeta1,
-                adamBeta2,
-                adamEpsilon,
-                maxGradNorm,
-                epochs,
-                batchSize,
-                gradientAccumulationSteps,
-                seed,
-                maxConsecutiveNonFiniteSteps,
-                checkpointEvery,
-                snapshotEvery);
+        public Builder regularisation(double weightDecay, double maxGradNorm) {
+            this.weightDecay = weightDecay;
+            this.maxGradNorm = maxGradNorm;
+            return this;
+        }
+
+        public Builder adam(double beta1, double beta2, double epsilon) {
+            this.adamBeta1 = beta1;
+            this.adamBeta2 = beta2;
+            this.adamEpsilon = epsilon;
+            return this;
+        }
+
+        public Builder batches(int epochs, int batchSize, int gradientAccumulationSteps) {
+            this.epochs = epochs;
+            this.batchSize = batchSize;
+            this.gradientAccumulationSteps = gradientAccumulationSteps;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder maxConsecutiveNonFiniteSteps(int steps) {
+            this.maxConsecutiveNonFiniteSteps = steps;
+            return this;
+        }
+
+        public Builder checkpointEvery(int steps) {
+            this.checkpointEvery = steps;
+            return this;
+        }
+
+        public Builder snapshotEvery(int steps) {
+            this.snapshotEvery = steps;
+            return this;
+        }
+
+        public TrainingOptions build() {
+            return new TrainingOptions(
+                    learningRate,
+                    minLearningRate,
+                    schedule,
+                    warmupSteps,
+                    weightDecay,
+                    adamBeta1,
+                    adamBeta2,
+                    adamEpsilon,
+                    maxGradNorm,
+                    epochs,
+                    batchSize,
+                    gradientAccumulationSteps,
+                    seed,
+                    maxConsecutiveNonFiniteSteps,
+                    checkpointEvery,
+                    snapshotEvery);
+        }
     }
 
     /** Optimizer steps for {@code examples} examples: every epoch ends with a possibly smaller step. */

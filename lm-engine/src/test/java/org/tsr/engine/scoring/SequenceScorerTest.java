@@ -51,7 +51,7 @@ class SequenceScorerTest {
             weights.put(tensor.name(), tensor.data());
         }
         ReferenceLlama reference = new ReferenceLlama(CONFIG, weights);
-        List<ResponseScore> scores = new SequenceScorer(model).score(List.of(SHORT, LONG), false);
+        List<ResponseLikelihood> scores = new SequenceScorer(model).score(List.of(SHORT, LONG), false);
         for (int row = 0; row < 2; row++) {
             PromptResponse item = row == 0 ? SHORT : LONG;
             long[] full = concat(item.promptIds(), item.responseIds());
@@ -63,7 +63,7 @@ class SequenceScorerTest {
                 expected[i] = (float) logSoftmax(logits[slot], (int) full[slot + 1]);
                 sum += expected[i];
             }
-            ResponseScore score = scores.get(row);
+            ResponseLikelihood score = scores.get(row);
             assertThat(score.tokenLogProbs()).containsExactly(expected, Offset.offset(1e-4f));
             assertThat(score.sumLogProb()).isCloseTo(sum, Offset.offset(1e-3));
             assertThat(score.meanHiddenState()).isNull();
@@ -73,9 +73,9 @@ class SequenceScorerTest {
     @Test
     void aPaddedBatchScoresLikeEachRowAlone() {
         SequenceScorer scorer = new SequenceScorer(model);
-        List<ResponseScore> batch = scorer.score(List.of(SHORT, LONG), true);
-        ResponseScore shortAlone = scorer.score(List.of(SHORT), true).get(0);
-        ResponseScore longAlone = scorer.score(List.of(LONG), true).get(0);
+        List<ResponseLikelihood> batch = scorer.score(List.of(SHORT, LONG), true);
+        ResponseLikelihood shortAlone = scorer.score(List.of(SHORT), true).get(0);
+        ResponseLikelihood longAlone = scorer.score(List.of(LONG), true).get(0);
         assertThat(batch.get(0).tokenLogProbs()).containsExactly(shortAlone.tokenLogProbs(), Offset.offset(1e-4f));
         assertThat(batch.get(1).tokenLogProbs()).containsExactly(longAlone.tokenLogProbs(), Offset.offset(1e-4f));
         assertThat(batch.get(0).meanHiddenState()).containsExactly(shortAlone.meanHiddenState(), Offset.offset(1e-4f));
@@ -85,7 +85,7 @@ class SequenceScorerTest {
     void theSamePromptWithAnotherResponseOnlyChangesResponseScores() {
         SequenceScorer scorer = new SequenceScorer(model);
         PromptResponse other = new PromptResponse(SHORT.promptIds(), new long[] {20, 21, 50, 51});
-        List<ResponseScore> scores = scorer.score(List.of(SHORT, other), false);
+        List<ResponseLikelihood> scores = scorer.score(List.of(SHORT, other), false);
         assertThat(scores.get(1).tokenLogProbs()).hasSize(4);
         // the first two response tokens share their context, so their log-probs agree
         assertThat(scores.get(1).tokenLogProbs()[0]).isCloseTo(scores.get(0).tokenLogProbs()[0], Offset.offset(1e-5f));
@@ -94,7 +94,7 @@ class SequenceScorerTest {
 
     @Test
     void meanHiddenStateAveragesTheResponsePositions() {
-        ResponseScore score =
+        ResponseLikelihood score =
                 new SequenceScorer(model).score(List.of(LONG), true).get(0);
         long[] full = concat(LONG.promptIds(), LONG.responseIds());
         int hidden = CONFIG.hiddenSize();

@@ -41,7 +41,8 @@ class AdamWTest {
             assertThat(parameters.globalGradientNorm())
                     .isCloseTo(Math.sqrt(squares), within(1e-4 * Math.sqrt(squares)));
 
-            TrainingOptions options = TrainingOptions.defaults().withRegularisation(0.1, 0);
+            TrainingOptions options =
+                    TrainingOptions.builder().regularisation(0.1, 0).build();
             try (AdamW optimizer = new AdamW(model.manager(), parameters, options)) {
                 optimizer.step(0.01, 1.0);
             }

@@ -27,7 +27,7 @@ class FiniteLossGuardTest {
 
     /** 4 epochs of 2 steps of 4 examples. */
     static final TrainingOptions OPTIONS =
-            TrainingOptions.defaults().withLearningRate(1e-3, 1e-3).withBatches(4, 4, 1);
+            TrainingOptions.builder().learningRate(1e-3, 1e-3).batches(4, 4, 1).build();
 
     @TempDir
     Path dir;
@@ -39,7 +39,9 @@ class FiniteLossGuardTest {
             Recorder recorder = new Recorder(model, checkpoints);
 
             TrainingResult result = new Trainer<>(
-                            model, poisoned(sft(model), pass -> pass == 2, Float.NaN), OPTIONS.withCheckpointEvery(1))
+                            model,
+                            poisoned(sft(model), pass -> pass == 2, Float.NaN),
+                            OPTIONS.toBuilder().checkpointEvery(1).build())
                     .train(sortingExamples(model), recorder, checkpoints);
 
             recorder.assertRolledBackOnThirdStep("loss");
@@ -63,7 +65,9 @@ class FiniteLossGuardTest {
             Objective<PreferenceExample> dpo = new DpoObjective(model, DpoOptions.sigmoid(0.1));
 
             TrainingResult result = new Trainer<>(
-                            model, poisoned(dpo, pass -> pass == 2, Float.NaN), OPTIONS.withCheckpointEvery(1))
+                            model,
+                            poisoned(dpo, pass -> pass == 2, Float.NaN),
+                            OPTIONS.toBuilder().checkpointEvery(1).build())
                     .train(pairs, recorder, checkpoints);
 
             recorder.assertRolledBackOnThirdStep("loss");
@@ -79,7 +83,10 @@ class FiniteLossGuardTest {
             Recorder recorder = new Recorder(model, checkpoints);
 
             // a finite loss whose gradient's squared norm overflows float32
-            new Trainer<>(model, poisoned(sft(model), pass -> pass == 2, 1e30f), OPTIONS.withCheckpointEvery(1))
+            new Trainer<>(
+                            model,
+                            poisoned(sft(model), pass -> pass == 2, 1e30f),
+                            OPTIONS.toBuilder().checkpointEvery(1).build())
                     .train(sortingExamples(model), recorder, checkpoints);
 
             assertThat(recorder.steps.get(2).loss()).isNaN();
@@ -107,7 +114,10 @@ class FiniteLossGuardTest {
                 }
             };
 
-            TrainingResult result = new Trainer<>(model, sft(model), OPTIONS.withSnapshotEvery(2))
+            TrainingResult result = new Trainer<>(
+                            model,
+                            sft(model),
+                            OPTIONS.toBuilder().snapshotEvery(2).build())
                     .train(sortingExamples(model), listener, null);
 
             StepMetrics faulty = steps.get(3);

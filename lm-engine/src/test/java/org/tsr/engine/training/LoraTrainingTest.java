@@ -19,7 +19,7 @@ import org.tsr.engine.model.LinearModule;
 import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.model.NamedParameter;
 import org.tsr.engine.scoring.PromptResponse;
-import org.tsr.engine.scoring.ResponseScore;
+import org.tsr.engine.scoring.ResponseLikelihood;
 import org.tsr.engine.scoring.SequenceScorer;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
@@ -34,10 +34,11 @@ class LoraTrainingTest {
             0.05,
             EnumSet.of(LinearModule.Q_PROJ, LinearModule.V_PROJ, LinearModule.GATE_PROJ, LinearModule.DOWN_PROJ));
 
-    static final TrainingOptions OPTIONS = TrainingOptions.defaults()
-            .withLearningRate(1e-2, 1e-3)
-            .withSchedule(LearningRateSchedule.Kind.COSINE, 1)
-            .withBatches(3, 4, 1);
+    static final TrainingOptions OPTIONS = TrainingOptions.builder()
+            .learningRate(1e-2, 1e-3)
+            .schedule(LearningRateSchedule.Kind.COSINE, 1)
+            .batches(3, 4, 1)
+            .build();
 
     @TempDir
     Path dir;
@@ -85,7 +86,7 @@ class LoraTrainingTest {
     void theSavedModelHasTheAdaptersMergedAndScoresAsTheAdaptedModel() {
         Path merged = dir.resolve("merged");
         List<PromptResponse> rows;
-        List<ResponseScore> adapted;
+        List<ResponseLikelihood> adapted;
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
             List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
             LORA.attachTo(model, 42);
@@ -99,7 +100,7 @@ class LoraTrainingTest {
 
         try (LanguageModel plain = TrainingFixtures.load(merged)) {
             assertThat(plain.network().lora()).isEmpty();
-            List<ResponseScore> loaded = new SequenceScorer(plain).score(rows, false);
+            List<ResponseLikelihood> loaded = new SequenceScorer(plain).score(rows, false);
             for (int i = 0; i < rows.size(); i++) {
                 assertThat(loaded.get(i).sumLogProb())
                         .as("row %d", i)
@@ -111,7 +112,7 @@ class LoraTrainingTest {
     @Test
     void anInterruptedLoraRunResumesToTheAdaptersOfAnUninterruptedOneDropoutIncluded() {
         Path base = TrainingFixtures.tinyModel(dir.resolve("m0"));
-        TrainingOptions options = OPTIONS.withCheckpointEvery(2).withSeed(5);
+        TrainingOptions options = OPTIONS.toBuilder().checkpointEvery(2).seed(5).build();
         Map<String, float[]> uninterrupted;
         try (LanguageModel model = TrainingFixtures.load(base)) {
             uninterrupted = adapterWeights(trainLora(model, options, TrainingListener.NONE, null));
@@ -147,7 +148,7 @@ class LoraTrainingTest {
         Path base = TrainingFixtures.tinyModel(dir.resolve("m0"));
         Path full = dir.resolve("full");
         Path lora = dir.resolve("lora");
-        TrainingOptions options = OPTIONS.withCheckpointEvery(2);
+        TrainingOptions options = OPTIONS.toBuilder().checkpointEvery(2).build();
         try (LanguageModel model = TrainingFixtures.load(base)) {
             List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
             new Trainer<>(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), options)
@@ -221,7 +222,7 @@ class LoraTrainingTest {
 
     /** Mean of (policy chosen - policy rejected) - (reference chosen - reference rejected), the policy adapted. */
     private static double meanMargin(LanguageModel policy, List<PreferenceExample> withReference) {
-        List<ResponseScore> scores = new SequenceScorer(policy).score(rows(withReference), false);
+        List<ResponseLikelihood> scores = new SequenceScorer(policy).score(rows(withReference), false);
         int n = withReference.size();
         double sum = 0;
         for (int i = 0; i < n; i++) {

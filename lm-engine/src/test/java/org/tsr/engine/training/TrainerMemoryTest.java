@@ -11,9 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
-import org.tsr.engine.generation.Generator;
 import org.tsr.engine.model.LinearModule;
 import org.tsr.engine.model.LoraAdapters;
+import org.tsr.engine.sampling.Generator;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
 import org.tsr.engine.training.dpo.PreferenceExample;
@@ -29,10 +29,11 @@ class TrainerMemoryTest {
         try (LanguageModel model =
                 LanguageModel.load(TestModels.write(dir.resolve("m"), TestModels.llama(), 8), TestModels.options())) {
             List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
-            TrainingOptions options = TrainingOptions.defaults()
-                    .withLearningRate(1e-3, 1e-4)
-                    .withBatches(3, 2, 2)
-                    .withCheckpointEvery(2);
+            TrainingOptions options = TrainingOptions.builder()
+                    .learningRate(1e-3, 1e-4)
+                    .batches(3, 2, 2)
+                    .checkpointEvery(2)
+                    .build();
             Trainer<PreferenceExample> trainer =
                     new Trainer<>(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), options);
             trainer.train(pairs, TrainingListener.NONE, dir.resolve("c1"));
@@ -55,10 +56,11 @@ class TrainerMemoryTest {
                 LanguageModel.load(TestModels.write(dir.resolve("m"), TestModels.qwen2(), 8), TestModels.options())) {
             List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
             LoraAdapters adapters = new LoraOptions(4, 8, 0.1, EnumSet.allOf(LinearModule.class)).attachTo(model, 1);
-            TrainingOptions options = TrainingOptions.defaults()
-                    .withLearningRate(1e-2, 1e-3)
-                    .withBatches(3, 2, 2)
-                    .withCheckpointEvery(2);
+            TrainingOptions options = TrainingOptions.builder()
+                    .learningRate(1e-2, 1e-3)
+                    .batches(3, 2, 2)
+                    .checkpointEvery(2)
+                    .build();
             Trainer<PreferenceExample> trainer =
                     new Trainer<>(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), options);
             Generator generator = new Generator(model);

@@ -20,13 +20,14 @@ import org.tsr.engine.training.dpo.ReferenceLogProbs;
 class TrainerResumeTest {
 
     /** Accumulation, clipping, decay, warm-up and cosine all in play, and two epochs so the order reshuffles. */
-    static final TrainingOptions OPTIONS = TrainingOptions.defaults()
-            .withLearningRate(1e-3, 1e-5)
-            .withSchedule(LearningRateSchedule.Kind.COSINE, 2)
-            .withRegularisation(0.01, 0.5)
-            .withBatches(2, 2, 2)
-            .withSeed(5)
-            .withCheckpointEvery(2);
+    static final TrainingOptions OPTIONS = TrainingOptions.builder()
+            .learningRate(1e-3, 1e-5)
+            .schedule(LearningRateSchedule.Kind.COSINE, 2)
+            .regularisation(0.01, 0.5)
+            .batches(2, 2, 2)
+            .seed(5)
+            .checkpointEvery(2)
+            .build();
 
     @TempDir
     Path dir;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import org.tsr.engine.scoring.PromptResponse;
-import org.tsr.engine.scoring.ResponseScore;
+import org.tsr.engine.scoring.ResponseLikelihood;
 import org.tsr.engine.scoring.SequenceScorer;
 import org.tsr.engine.training.ExampleEncoder;
 import org.tsr.inference.ModelBackends;
@@ -59,7 +59,7 @@ public class RepresentationSimilarity {
                     batch.add(encoder.encode(pair.prompt(), pair.chosen()));
                     batch.add(encoder.encode(pair.prompt(), pair.rejected()));
                 }
-                List<ResponseScore> scores = scorer.score(batch, true);
+                List<ResponseLikelihood> scores = scorer.score(batch, true);
                 for (int i = 0; i < slice.size(); i++) {
                     sum += cosine(
                             scores.get(2 * i).meanHiddenState(),

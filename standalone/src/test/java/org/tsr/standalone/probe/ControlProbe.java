@@ -8,8 +8,8 @@ import java.util.Locale;
 import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.LanguageModel;
-import org.tsr.engine.generation.Completion;
-import org.tsr.engine.generation.Generator;
+import org.tsr.engine.sampling.Completion;
+import org.tsr.engine.sampling.Generator;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
@@ -83,11 +83,12 @@ public final class ControlProbe {
                     .filter(p -> p.split().equals("IFT") || p.split().equals("EFT"))
                     .map(p -> encoder.encode(p.prompt(), p.reference()))
                     .toList();
-            TrainingOptions sft = TrainingOptions.defaults()
-                    .withLearningRate(sftLr, sftLr / 10)
-                    .withSchedule(LearningRateSchedule.Kind.COSINE, 10)
-                    .withBatches(sftEpochs, 16, 1)
-                    .withSeed(seed);
+            TrainingOptions sft = TrainingOptions.builder()
+                    .learningRate(sftLr, sftLr / 10)
+                    .schedule(LearningRateSchedule.Kind.COSINE, 10)
+                    .batches(sftEpochs, 16, 1)
+                    .seed(seed)
+                    .build();
             if (!have) {
                 new Trainer<>(model, new SftObjective(model), sft).train(examples, TrainingListener(), null);
                 model.save(cached);
@@ -183,11 +184,12 @@ public final class ControlProbe {
                     }
                     List<PreferenceExample> ref = ReferenceLogProbs.compute(model, few, 32);
                     for (int round = 0; round < 6; round++) {
-                        TrainingOptions o = TrainingOptions.defaults()
-                                .withLearningRate(lr, lr)
-                                .withSchedule(LearningRateSchedule.Kind.CONSTANT, 0)
-                                .withBatches(5, batch, 1)
-                                .withSeed(round);
+                        TrainingOptions o = TrainingOptions.builder()
+                                .learningRate(lr, lr)
+                                .schedule(LearningRateSchedule.Kind.CONSTANT, 0)
+                                .batches(5, batch, 1)
+                                .seed(round)
+                                .build();
                         StepMetrics[] l = new StepMetrics[1];
                         new Trainer<>(
                                         model,
@@ -218,11 +220,12 @@ public final class ControlProbe {
                     return;
                 }
                 List<PreferenceExample> withRef = ReferenceLogProbs.compute(model, pairs, 32);
-                TrainingOptions dpo = TrainingOptions.defaults()
-                        .withLearningRate(lr, minLr)
-                        .withSchedule(LearningRateSchedule.Kind.valueOf(schedule), 0)
-                        .withBatches(epochs, batch, 1)
-                        .withSeed(seed + it);
+                TrainingOptions dpo = TrainingOptions.builder()
+                        .learningRate(lr, minLr)
+                        .schedule(LearningRateSchedule.Kind.valueOf(schedule), 0)
+                        .batches(epochs, batch, 1)
+                        .seed(seed + it)
+                        .build();
                 long tt = System.nanoTime();
                 StepMetrics[] last = new StepMetrics[1];
                 new Trainer<>(

@@ -21,23 +21,25 @@ public final class EngineTrainingOptions {
     public static TrainingOptions training(TrainingSettings settings, TrainingKind kind) {
         boolean dpo = kind == TrainingKind.DPO;
         double learningRate = or(settings.learningRate(), dpo ? 1e-6 : 1e-4);
-        return new TrainingOptions(
-                learningRate,
-                or(settings.minLearningRate(), Math.min(learningRate, dpo ? 1e-7 : 1e-5)),
-                parse(LearningRateSchedule.Kind.class, "schedule", settings.schedule(), dpo ? "LINEAR" : "COSINE"),
-                or(settings.warmupSteps(), 0),
-                or(settings.weightDecay(), 0.0),
-                0.9,
-                0.999,
-                1e-8,
-                or(settings.maxGradNorm(), 1.0),
-                or(settings.epochs(), dpo ? 1 : 3),
-                or(settings.batchSize(), 16),
-                or(settings.gradientAccumulationSteps(), 1),
-                or(settings.seed(), 42L),
-                or(settings.maxConsecutiveNonFiniteSteps(), 2),
-                or(settings.checkpointEvery(), 50),
-                or(settings.snapshotEvery(), 1));
+        return TrainingOptions.builder()
+                .learningRate(learningRate, or(settings.minLearningRate(), Math.min(learningRate, dpo ? 1e-7 : 1e-5)))
+                .schedule(
+                        parse(
+                                LearningRateSchedule.Kind.class,
+                                "schedule",
+                                settings.schedule(),
+                                dpo ? "LINEAR" : "COSINE"),
+                        or(settings.warmupSteps(), 0))
+                .regularisation(or(settings.weightDecay(), 0.0), or(settings.maxGradNorm(), 1.0))
+                .batches(
+                        or(settings.epochs(), dpo ? 1 : 3),
+                        or(settings.batchSize(), 16),
+                        or(settings.gradientAccumulationSteps(), 1))
+                .seed(or(settings.seed(), 42L))
+                .maxConsecutiveNonFiniteSteps(or(settings.maxConsecutiveNonFiniteSteps(), 2))
+                .checkpointEvery(or(settings.checkpointEvery(), 50))
+                .snapshotEvery(or(settings.snapshotEvery(), 1))
+                .build();
     }
 
     public static DpoOptions dpo(TrainingSettings settings) {

@@ -1,9 +1,9 @@
 package org.tsr.trainer.job;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.checkpoint.CheckpointUri;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationStatus;
 import org.tsr.store.lineage.ModelGeneration;
@@ -41,7 +41,7 @@ public class TrainableGenerations {
                             + " needs its Hugging Face checkpoint");
         }
         String uri = generation.getCheckpointUri();
-        Path folder = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+        Path folder = CheckpointUri.folder(uri);
         if (!Files.isDirectory(folder)) {
             throw InvalidTrainingJobException.invalid(
                     field, "model generation " + generationId + " has its checkpoint at " + folder + ", not a folder");

@@ -17,6 +17,7 @@ import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.JobOutcomes;
 import org.tsr.trainer.job.TrainedModel;
+import org.tsr.trainer.job.TrainedModelRegistration;
 import org.tsr.trainer.job.TrainingJobRunner;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,13 +35,20 @@ class TrainHandler implements WorkHandler {
 
     private final TrainingJobRepository jobs;
     private final TrainingJobRunner runner;
+    private final TrainedModelRegistration registration;
     private final JobOutcomes outcomes;
     private final WorkQueue queue;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    TrainHandler(TrainingJobRepository jobs, TrainingJobRunner runner, JobOutcomes outcomes, WorkQueue queue) {
+    TrainHandler(
+            TrainingJobRepository jobs,
+            TrainingJobRunner runner,
+            TrainedModelRegistration registration,
+            JobOutcomes outcomes,
+            WorkQueue queue) {
         this.jobs = jobs;
         this.runner = runner;
+        this.registration = registration;
         this.outcomes = outcomes;
         this.queue = queue;
     }
@@ -77,7 +85,7 @@ class TrainHandler implements WorkHandler {
             throw new PermanentWorkFailure("training job " + jobId + " failed: " + reason, e);
         }
         outcomes.succeeded(job, role, Duration.ofNanos(System.nanoTime() - start));
-        return () -> runner.register(trained);
+        return () -> registration.register(trained);
     }
 
     private long parse(ClaimedUnit unit) {

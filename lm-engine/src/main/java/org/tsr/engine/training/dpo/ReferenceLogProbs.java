@@ -5,7 +5,7 @@ import java.util.List;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.scoring.PromptResponse;
-import org.tsr.engine.scoring.ResponseScore;
+import org.tsr.engine.scoring.ResponseLikelihood;
 import org.tsr.engine.scoring.SequenceScorer;
 
 /**
@@ -39,7 +39,7 @@ public final class ReferenceLogProbs {
             List<PromptResponse> rows = new ArrayList<>(2 * slice.size());
             slice.forEach(pair -> rows.add(new PromptResponse(pair.promptIds(), pair.chosenIds())));
             slice.forEach(pair -> rows.add(new PromptResponse(pair.promptIds(), pair.rejectedIds())));
-            List<ResponseScore> scores = scorer.score(rows, false);
+            List<ResponseLikelihood> scores = scorer.score(rows, false);
             for (int i = 0; i < slice.size(); i++) {
                 scored.add(slice.get(i)
                         .withReference(

@@ -26,10 +26,11 @@ class DpoTrainingTest {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
             List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
             double before = meanMargin(model, pairs);
-            TrainingOptions options = TrainingOptions.defaults()
-                    .withLearningRate(1e-3, 1e-4)
-                    .withSchedule(LearningRateSchedule.Kind.COSINE, 1)
-                    .withBatches(3, 4, 1);
+            TrainingOptions options = TrainingOptions.builder()
+                    .learningRate(1e-3, 1e-4)
+                    .schedule(LearningRateSchedule.Kind.COSINE, 1)
+                    .batches(3, 4, 1)
+                    .build();
             List<StepMetrics> steps = new ArrayList<>();
 
             TrainingResult result = new Trainer<>(model, new DpoObjective(model, DpoOptions.sigmoid(0.1)), options)

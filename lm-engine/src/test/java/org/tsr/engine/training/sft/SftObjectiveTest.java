@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
 import org.tsr.engine.scoring.PromptResponse;
-import org.tsr.engine.scoring.ResponseScore;
+import org.tsr.engine.scoring.ResponseLikelihood;
 import org.tsr.engine.scoring.SequenceScorer;
 import org.tsr.engine.training.BatchLoss;
 
@@ -30,7 +30,7 @@ class SftObjectiveTest {
             SequenceScorer scorer = new SequenceScorer(model);
             double expectedSum = 0;
             for (PromptResponse alone : List.of(shortRow, longRow)) {
-                ResponseScore score = scorer.score(List.of(alone), false).get(0);
+                ResponseLikelihood score = scorer.score(List.of(alone), false).get(0);
                 expectedSum += score.sumLogProb();
             }
             double expected = -expectedSum / (2 + 8);

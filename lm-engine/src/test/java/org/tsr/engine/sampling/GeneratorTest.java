@@ -1,4 +1,4 @@
-package org.tsr.engine.generation;
+package org.tsr.engine.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
             "tsr.inference.remote.allowed-hosts=localhost",
             "tsr.inference.remote.api-key=${tsr.service-auth.token}"
         })
-class GenerationsControllerTest {
+class CompletionsControllerTest {
 
     @Value("${local.server.port}")
     int port;
@@ -50,7 +50,7 @@ class GenerationsControllerTest {
 
     HttpResponse<String> post(String body) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/generations"))
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/completions"))
                         .header("Authorization", "Bearer " + serviceToken)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -97,7 +97,7 @@ class GenerationsControllerTest {
 
     @Test
     void aCallerWithoutTheServiceCredentialIsRefusedButProbesStayOpen() throws Exception {
-        HttpRequest.Builder direct = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/generations"))
+        HttpRequest.Builder direct = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(greedyRequest(m0.getId())));
         HttpResponse<String> none = http.send(direct.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,4 +1,4 @@
-package org.tsr.engine.generation;
+package org.tsr.engine.sampling;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

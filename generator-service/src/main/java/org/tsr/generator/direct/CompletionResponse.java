@@ -3,7 +3,7 @@ package org.tsr.generator.direct;
 import java.util.List;
 
 /** The samples of each prompt, in the order of the request. */
-public record GenerationResponse(long generationId, List<PromptSamples> results) {
+public record CompletionResponse(long generationId, List<PromptSamples> results) {
 
     public record PromptSamples(String prompt, List<Sample> samples) {}
 

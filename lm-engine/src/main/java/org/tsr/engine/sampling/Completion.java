@@ -1,4 +1,4 @@
-package org.tsr.engine.generation;
+package org.tsr.engine.sampling;
 
 import org.tsr.contract.responses.FinishReason;
 

@@ -1,4 +1,4 @@
-package org.tsr.engine.generation;
+package org.tsr.engine.sampling;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

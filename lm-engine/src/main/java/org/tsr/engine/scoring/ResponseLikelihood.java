@@ -7,4 +7,4 @@ package org.tsr.engine.scoring;
  * @param meanHiddenState the last layer's hidden state averaged over the response tokens, or null when not
  *     requested (or the response is empty)
  */
-public record ResponseScore(float[] tokenLogProbs, double sumLogProb, float[] meanHiddenState) {}
+public record ResponseLikelihood(float[] tokenLogProbs, double sumLogProb, float[] meanHiddenState) {}

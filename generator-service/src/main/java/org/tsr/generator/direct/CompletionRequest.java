@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param chat send each prompt as a user turn through the model's chat format (default) or as raw text
  */
-public record GenerationRequest(
+public record CompletionRequest(
         @NotNull Long generationId,
         @NotEmpty @Size(max = 256) List<@NotNull @Size(max = 65536) String> prompts,
         Boolean chat,

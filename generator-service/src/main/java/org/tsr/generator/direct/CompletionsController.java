@@ -12,16 +12,16 @@ import org.tsr.inference.GeneratedText;
 
 /** Direct use: answer a few prompts now, without a run or the work queue. Nothing is stored. */
 @RestController
-class GenerationsController {
+class CompletionsController {
 
     private final Sampler sampler;
 
-    GenerationsController(Sampler sampler) {
+    CompletionsController(Sampler sampler) {
         this.sampler = sampler;
     }
 
-    @PostMapping("/generations")
-    GenerationResponse generate(@Valid @RequestBody GenerationRequest request) {
+    @PostMapping("/completions")
+    CompletionResponse generate(@Valid @RequestBody CompletionRequest request) {
         SamplingSettings settings = request.sampling() == null
                 ? new SamplingRequest(null, null, null, null, null, null, null).toSettings()
                 : request.sampling().toSettings();
@@ -29,18 +29,15 @@ class GenerationsController {
         List<List<GeneratedText>> samples = chat
                 ? sampler.chat(request.generationId(), "direct", Sampler.asUserTurns(request.prompts()), settings)
                 : sampler.complete(request.generationId(), "direct", request.prompts(), settings);
-        List<GenerationResponse.PromptSamples> results = new ArrayList<>();
+        List<CompletionResponse.PromptSamples> results = new ArrayList<>();
         for (int p = 0; p < request.prompts().size(); p++) {
-            results.add(new GenerationResponse.PromptSamples(
+            results.add(new CompletionResponse.PromptSamples(
                     request.prompts().get(p),
                     samples.get(p).stream()
-                            .map(s -> new GenerationResponse.Sample(
-                                    s.sampleIndex(),
-                                    s.text(),
-                                    s.finishReason().name().toLowerCase(java.util.Locale.ROOT),
-                                    s.completionTokens()))
+                            .map(s -> new CompletionResponse.Sample(
+                                    s.sampleIndex(), s.text(), s.finishReason().apiName(), s.completionTokens()))
                             .toList()));
         }
-        return new GenerationResponse(request.generationId(), results);
+        return new CompletionResponse(request.generationId(), results);
     }
 }
