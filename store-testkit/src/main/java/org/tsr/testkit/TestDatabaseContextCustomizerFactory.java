@@ -29,7 +29,10 @@ public class TestDatabaseContextCustomizerFactory implements ContextCustomizerFa
             Map<String, Object> properties = Map.of(
                     "spring.datasource.url", db.url(),
                     "spring.datasource.username", db.user(),
-                    "spring.datasource.password", db.password());
+                    "spring.datasource.password", db.password(),
+                    // the database goes at JVM exit, beside the contexts' own shutdown: a component still asking for
+                    // a connection then gives up in seconds, not after the pool's default 30 s wait
+                    "spring.datasource.hikari.connection-timeout", "5000");
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testDatabase", properties));
         }
 

@@ -100,7 +100,12 @@ public record TrainingSettings(
             Double dropout,
 
             @Size(max = 7)
-            List<@Pattern(regexp = MODULES, message = "must be one of " + MODULES) String> targetModules) {
+            List<
+                            @Pattern(
+                                    regexp = MODULES,
+                                    message = "has an unknown module '${validatedValue}': use " + MODULES)
+                            String>
+                    targetModules) {
 
         /** The projections adapters can be trained on, by their Hugging Face names. */
         public static final String MODULES = "q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj";
@@ -119,7 +124,11 @@ public record TrainingSettings(
      * {@code batchSize} for the rows-per-step rule).
      */
     public static String fieldOf(Path propertyPath) {
-        return propertyPath.toString().replace("batchSizeWithinRowsPerStep", "batchSize");
+        return propertyPath
+                .toString()
+                .replace("batchSizeWithinRowsPerStep", "batchSize")
+                // an element of a list is named by its list: lora.targetModules
+                .replaceAll("\\[\\d+]\\.<list element>$", "");
     }
 
     /** Whether prompts go through the chat template; true unless told otherwise. */
