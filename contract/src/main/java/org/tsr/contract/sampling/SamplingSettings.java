@@ -1,5 +1,6 @@
 package org.tsr.contract.sampling;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,6 +67,7 @@ public record SamplingSettings(
         return new SamplingSettings(n, temperature, topP, value, maxTokens, stop, seed);
     }
 
+    @JsonIgnore
     public boolean isGreedy() {
         return temperature == 0;
     }
