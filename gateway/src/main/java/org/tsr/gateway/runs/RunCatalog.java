@@ -7,9 +7,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.tsr.gateway.orchestration.PhasePlan;
 import org.tsr.gateway.orchestration.RunConductor;
-import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
-import org.tsr.store.lineage.GenerationStatus;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.prompt.PromptRepository;
@@ -39,6 +37,8 @@ public class RunCatalog {
     private final RunConductor conductor;
     private final RunSettingsJson settingsJson;
     private final RunRequestChecks checks;
+    private final RunJudges judges;
+    private final ReadyGenerations readyGenerations;
     private final JsonMapper json = JsonMapper.builder().build();
 
     RunCatalog(
@@ -50,7 +50,9 @@ public class RunCatalog {
             WorkQueue queue,
             RunConductor conductor,
             RunSettingsJson settingsJson,
-            RunRequestChecks checks) {
+            RunRequestChecks checks,
+            RunJudges judges,
+            ReadyGenerations readyGenerations) {
         this.runs = runs;
         this.iterations = iterations;
         this.generations = generations;
@@ -60,6 +62,8 @@ public class RunCatalog {
         this.conductor = conductor;
         this.settingsJson = settingsJson;
         this.checks = checks;
+        this.judges = judges;
+        this.readyGenerations = readyGenerations;
     }
 
     /** Registers the run and starts its first iteration, together or not at all. */
@@ -103,9 +107,11 @@ public class RunCatalog {
                     "bootstrap.hyperparameters", settings.bootstrap().hyperparameters());
         }
         checks.judgeTemplate(settings.judge().template());
-        settings = withJudge(settings);
+        settings = judges.resolve(settings);
         long initialGenerationId = settings.bootstrap() == null
-                ? ready(request.initialGenerationId(), "initialGenerationId").getId()
+                ? readyGenerations
+                        .require(request.initialGenerationId(), "initialGenerationId")
+                        .getId()
                 : registerM0(request.name(), settings.bootstrap());
         Run run =
                 runs.save(new Run(request.name(), request.method(), initialGenerationId, settingsJson.write(settings)));
@@ -113,102 +119,9 @@ public class RunCatalog {
         return view(run.getId());
     }
 
-    /** Resolves the judge: a FIXED judge must be a READY model; the ORACLE is registered on first use. */
-    private RunSettings withJudge(RunSettings settings) {
-        RunSettings.Judging judge = settings.judge();
-        Long judgeId = switch (judge.role()) {
-            case SELF -> {
-                if (judge.generationId() != null) {
-                    throw new RunProblem(
-                            HttpStatus.BAD_REQUEST,
-                            "judge.generationId",
-                            "a SELF judge is the iteration's policy; give judge.role FIXED to name a judge");
-                }
-                yield null;
-            }
-            case FIXED -> {
-                if (judge.generationId() == null) {
-                    throw new RunProblem(
-                            HttpStatus.BAD_REQUEST,
-                            "judge.generationId",
-                            "a FIXED judge needs the generation that judges");
-                }
-                yield ready(judge.generationId(), "judge.generationId").getId();
-            }
-            case ORACLE, NOISY_ORACLE -> {
-                if (judge.generationId() != null) {
-                    throw new RunProblem(
-                            HttpStatus.BAD_REQUEST,
-                            "judge.generationId",
-                            "the " + judge.role() + " judge is the built-in oracle; leave judge.generationId out");
-                }
-                yield generations
-                        .findFirstByCheckpointFormatOrderById(CheckpointFormat.BUILTIN_ORACLE)
-                        .orElseGet(() -> generations.save(ModelGeneration.builtinOracle()))
-                        .getId();
-            }
-        };
-        if (judge.role() == RunSettings.JudgeRole.NOISY_ORACLE && judge.accuracy() == null) {
-            throw new RunProblem(
-                    HttpStatus.BAD_REQUEST,
-                    "judge.accuracy",
-                    "a NOISY_ORACLE judge needs its accuracy, the chance in [0, 1] that a judge sample is the"
-                            + " oracle's grade");
-        }
-        boolean modelJudge = judge.role() == RunSettings.JudgeRole.SELF || judge.role() == RunSettings.JudgeRole.FIXED;
-        if (Boolean.TRUE.equals(judge.expectedScore()) && !modelJudge) {
-            throw new RunProblem(
-                    HttpStatus.BAD_REQUEST,
-                    "judge.expectedScore",
-                    "expected-score judging reads a model judge's score probabilities; the " + judge.role()
-                            + " judge has none");
-        }
-        if (judge.role() != RunSettings.JudgeRole.NOISY_ORACLE && judge.accuracy() != null) {
-            throw new RunProblem(
-                    HttpStatus.BAD_REQUEST,
-                    "judge.accuracy",
-                    "judge.accuracy applies to the NOISY_ORACLE judge only, not " + judge.role());
-        }
-        return new RunSettings(
-                settings.promptSetId(),
-                settings.iterations(),
-                settings.samplesPerPrompt(),
-                settings.judgeSamples(),
-                settings.sampling(),
-                new RunSettings.Judging(
-                        judge.temperature(),
-                        judge.maxTokens(),
-                        judge.template(),
-                        judge.role(),
-                        judgeId,
-                        judge.accuracy(),
-                        judge.expectedScore()),
-                settings.dpo(),
-                settings.advance(),
-                settings.chat(),
-                settings.promptsPerUnit(),
-                settings.responsesPerUnit(),
-                settings.bootstrap(),
-                settings.evaluation());
-    }
-
-    private ModelGeneration ready(long generationId, String field) {
-        ModelGeneration generation = generations
-                .findById(generationId)
-                .orElseThrow(() -> new RunProblem(
-                        HttpStatus.NOT_FOUND, field, "model generation " + generationId + " does not exist"));
-        if (generation.getStatus() != GenerationStatus.READY) {
-            throw new RunProblem(
-                    HttpStatus.CONFLICT,
-                    field,
-                    "model generation " + generationId + " is " + generation.getStatus() + ", not READY");
-        }
-        return generation;
-    }
-
     /** Checks the bootstrap spec and registers the M0 it will train, PENDING until the trainer is done. */
     private long registerM0(String runName, RunSettings.Bootstrap bootstrap) {
-        ModelGeneration base = ready(bootstrap.baseGenerationId(), "bootstrap.baseGenerationId");
+        ModelGeneration base = readyGenerations.require(bootstrap.baseGenerationId(), "bootstrap.baseGenerationId");
         for (String splitName : bootstrap.splits()) {
             PromptSplit split;
             try {

@@ -21,6 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * never block on or take each other's units; a claim is a lease that the worker renews while it works, and a lease
  * that expires makes the unit claimable again. Completing a unit and writing its results happen in one transaction.
  * All times are the database's clock, never a worker's.
+ *
+ * <p>Longer than 300 lines because the lease protocol is the sum of its statements (claim, renew, complete, fail, the
+ * abandoned-unit sweep and the lease check under a row lock): each reads the others' columns, and keeping them in one
+ * class lets a reader check that no path changes a unit without holding its lease.
  */
 @Service
 public class WorkQueue {
