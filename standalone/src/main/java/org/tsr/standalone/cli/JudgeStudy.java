@@ -322,7 +322,7 @@ final class JudgeStudy {
                     "seed",
                     settings.seed() + from);
             JsonNode response = api.post(
-                    "/api/v1/generator/generations",
+                    "/api/v1/generator/completions",
                     Map.of("generationId", generation, "prompts", texts, "chat", true, "sampling", sampling));
             for (JsonNode prompt : response.get("results")) {
                 List<String> samples = new ArrayList<>();
