@@ -54,10 +54,15 @@ public final class Platform implements AutoCloseable {
 
     private final Map<Service, ConfigurableApplicationContext> contexts;
     private final Map<Service, String[]> arguments;
+    private final String serviceToken;
 
-    private Platform(Map<Service, ConfigurableApplicationContext> contexts, Map<Service, String[]> arguments) {
+    private Platform(
+            Map<Service, ConfigurableApplicationContext> contexts,
+            Map<Service, String[]> arguments,
+            String serviceToken) {
         this.contexts = contexts;
         this.arguments = arguments;
+        this.serviceToken = serviceToken;
     }
 
     /**
@@ -100,7 +105,7 @@ public final class Platform implements AutoCloseable {
             started.values().forEach(ConfigurableApplicationContext::close);
             throw e;
         }
-        return new Platform(started, argumentsByService);
+        return new Platform(started, argumentsByService, serviceToken);
     }
 
     /** The store every service works on. */
@@ -195,6 +200,11 @@ public final class Platform implements AutoCloseable {
     /** The port a service listens on. */
     public synchronized int port(Service service) {
         return port(contexts.get(service));
+    }
+
+    /** The credential the stage services answer, for tools on this machine that call them directly. */
+    public String serviceToken() {
+        return serviceToken;
     }
 
     /** A bean of a service's application context, for tools that work below the REST API. */
