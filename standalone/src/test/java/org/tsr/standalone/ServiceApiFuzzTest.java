@@ -71,7 +71,7 @@ class ServiceApiFuzzTest {
         return Arbitraries.integers().between(0, 1000);
     }
 
-    @Property(tries = 1200, seed = "20261205")
+    @Property(tries = 1500, seed = "20261205")
     void noServiceAnswers5xxAndWithoutTheCredentialNothingIsServed(
             @ForAll("index") int service,
             @ForAll("index") int which,
