@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -108,7 +109,7 @@ public final class HfWeights {
         index.putObject("metadata").put("total_size", totalBytes);
         ObjectNode weightMap = index.putObject("weight_map");
         for (int i = 0; i < shards.size(); i++) {
-            String shardName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+            String shardName = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
             SafetensorsWriter.write(dir.resolve(shardName), shards.get(i));
             for (SafetensorsWriter.Tensor tensor : shards.get(i)) {
                 weightMap.put(tensor.name(), shardName);

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tsr.gateway.access.ApiKeys;
 import org.tsr.standalone.Platform;
 import org.tsr.standalone.Platform.Service;
+import org.tsr.standalone.local.LocalDatabase;
+import org.tsr.standalone.local.LocalPlatform;
 import org.tsr.store.access.ApiKeyRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,9 +65,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         platformOptions.check();
-        Preflight.outputFolder(data);
-        Preflight.portsFree(platformOptions.port);
-        System.setProperty("ai.djl.offline", "true");
+        LocalPlatform.preflight(data, platformOptions.port);
 
         LocalDatabase database = LocalDatabase.openKept(
                 platformOptions.dbUrl, platformOptions.dbUser, platformOptions.dbPassword, data.resolve("postgres"));
@@ -109,8 +110,10 @@ final class ServeCommand implements Callable<Integer> {
         for (Service service : Service.values()) {
             if (service != Service.GATEWAY) {
                 out.printf(
+                        Locale.ROOT,
                         "%s: http://127.0.0.1:%d (needs the gateway's service credential)%n",
-                        service.applicationName(), platform.port(service));
+                        service.applicationName(),
+                        platform.port(service));
             }
         }
         out.println(

@@ -22,8 +22,11 @@ final class TargetsFile {
     static void write(Platform platform, Path file) throws IOException {
         List<String> entries = new ArrayList<>();
         for (Service service : Service.values()) {
-            entries.add("  {\"targets\": [\"127.0.0.1:%d\"], \"labels\": {\"service\": \"%s\"}}"
-                    .formatted(platform.port(service), service.name().toLowerCase(Locale.ROOT)));
+            entries.add(String.format(
+                    Locale.ROOT,
+                    "  {\"targets\": [\"127.0.0.1:%d\"], \"labels\": {\"service\": \"%s\"}}",
+                    platform.port(service),
+                    service.name().toLowerCase(Locale.ROOT)));
         }
         Path absolute = file.toAbsolutePath();
         Files.createDirectories(absolute.getParent());

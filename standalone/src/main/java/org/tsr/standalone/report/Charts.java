@@ -5,11 +5,17 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.TickUnit;
+import org.jfree.chart.axis.TickUnitSource;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
@@ -18,8 +24,11 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
-/** Line charts of a figure per method, each point a mean with its 95% interval drawn as an error bar. */
-final class Charts {
+/**
+ * Line charts of a figure per method, each point a mean with its 95% interval drawn as an error bar; the axes' numbers
+ * are written the same in every locale.
+ */
+public final class Charts {
 
     private static final Color[] COLORS = {
         new Color(0x1f77b4),
@@ -31,11 +40,11 @@ final class Charts {
     };
 
     /** One point of a series. */
-    record Point(double x, Interval y) {}
+    public record Point(double x, Interval y) {}
 
     private Charts() {}
 
-    static void line(Path file, String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
+    public static void line(Path file, String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
         line(file, title, xLabel, yLabel, series, null, null);
     }
 
@@ -43,7 +52,7 @@ final class Charts {
      * @param yRange the y axis from the first to the second value, or null to fit the data
      * @param marker a dashed horizontal line at this y with its label, or null
      */
-    static void line(
+    public static void line(
             Path file,
             String title,
             String xLabel,
@@ -79,11 +88,13 @@ final class Charts {
         boolean wholeX =
                 series.values().stream().flatMap(List::stream).allMatch(point -> point.x() == Math.rint(point.x()));
         if (wholeX) {
-            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            x.setStandardTickUnits(new RootLocaleTickUnits(NumberAxis.createIntegerTickUnits()));
         } else {
+            x.setStandardTickUnits(new RootLocaleTickUnits(NumberAxis.createStandardTickUnits()));
             x.setAutoRangeIncludesZero(false);
         }
         NumberAxis y = new NumberAxis(yLabel);
+        y.setStandardTickUnits(new RootLocaleTickUnits(NumberAxis.createStandardTickUnits()));
         y.setAutoRangeIncludesZero(false);
         if (yRange != null) {
             y.setRange(yRange[0], yRange[1]);
@@ -108,6 +119,44 @@ final class Charts {
             ChartUtils.saveChartAsPNG(file.toFile(), chart, 760, 440);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the chart " + file, e);
+        }
+    }
+
+    /**
+     * JFreeChart's own tick units, their labels in {@link Locale#ROOT}: the same sizes and the same pattern per power
+     * of ten as {@code NumberTickUnitSource}, whose formats take the default locale's decimal separator.
+     */
+    private record RootLocaleTickUnits(TickUnitSource units) implements TickUnitSource {
+
+        @Override
+        public TickUnit getLargerTickUnit(TickUnit unit) {
+            TickUnit ceiling = units.getCeilingTickUnit(unit.getSize());
+            return inRootLocale(ceiling.getSize() > unit.getSize() ? ceiling : units.getLargerTickUnit(ceiling));
+        }
+
+        @Override
+        public TickUnit getCeilingTickUnit(TickUnit unit) {
+            return getCeilingTickUnit(unit.getSize());
+        }
+
+        @Override
+        public TickUnit getCeilingTickUnit(double size) {
+            return inRootLocale(units.getCeilingTickUnit(size));
+        }
+
+        private static TickUnit inRootLocale(TickUnit unit) {
+            int power = (int) Math.floor(Math.log10(unit.getSize()) + 1e-9);
+            String pattern = switch (power) {
+                case -4 -> "0.0000";
+                case -3 -> "0.000";
+                case -2 -> "0.00";
+                case -1 -> "0.0";
+                default -> power >= 0 && power <= 6 ? "#,##0" : "#.######E0";
+            };
+            return new NumberTickUnit(
+                    unit.getSize(),
+                    new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT)),
+                    unit.getMinorTickCount());
         }
     }
 }

@@ -1,9 +1,13 @@
 package org.tsr.standalone.report;
 
 import java.util.List;
+import java.util.Locale;
 
-/** A mean over seeds and its 95% confidence interval (Student's t); a single value has no interval. */
-record Interval(double mean, double halfWidth, int n) {
+/**
+ * A mean and the half-width of its 95% confidence interval: over seeds (Student's t) when made by {@link #of}, where a
+ * single value has no interval. Numbers are written the same in every locale.
+ */
+public record Interval(double mean, double halfWidth, int n) {
 
     /** Two-sided 97.5% quantiles of Student's t for 1 to 10 degrees of freedom. */
     private static final double[] T = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
@@ -41,7 +45,7 @@ record Interval(double mean, double halfWidth, int n) {
         if (!present()) {
             return "n/a";
         }
-        String text = String.format(pattern, mean);
-        return n > 1 ? text + " ± " + String.format(pattern, halfWidth) : text;
+        String text = String.format(Locale.ROOT, pattern, mean);
+        return n > 1 ? text + " ± " + String.format(Locale.ROOT, pattern, halfWidth) : text;
     }
 }

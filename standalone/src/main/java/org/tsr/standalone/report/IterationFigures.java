@@ -1,7 +1,9 @@
 package org.tsr.standalone.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,6 +39,17 @@ record IterationFigures(
         long tokensSampled,
         long tokensJudged,
         int dpoSteps) {
+
+    /** Each run's finished iterations by its label ("SR, oracle judge"), one list per seed that ran it. */
+    static Map<String, List<List<IterationFigures>>> byRun(List<SeedRuns> seeds) {
+        Map<String, List<List<IterationFigures>>> byRun = new LinkedHashMap<>();
+        for (SeedRuns seed : seeds) {
+            seed.reports().forEach((label, report) -> {
+                byRun.computeIfAbsent(label, m -> new ArrayList<>()).add(finished(report));
+            });
+        }
+        return byRun;
+    }
 
     /** The figures of every iteration of a run's report that finished, in order. */
     static List<IterationFigures> finished(JsonNode report) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tsr.standalone.experiment.ModelSize;
+import org.tsr.standalone.judgestudy.JudgeStudySettings;
 
 /** Every mistake a user can make on the command line ends in one line on stderr and a non-zero exit code. */
 class TsrCommandTest {

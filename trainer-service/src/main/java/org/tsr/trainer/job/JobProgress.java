@@ -2,6 +2,7 @@ package org.tsr.trainer.job;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -58,7 +59,7 @@ class JobProgress {
                                     ? " not finite (" + metrics.nonFinite()
                                             + "): rolled back to the parameters of step " + metrics.restoredStep()
                                             + ", optimizer restarted"
-                                    : " loss " + String.format("%.5f", metrics.loss()));
+                                    : " loss " + String.format(Locale.ROOT, "%.5f", metrics.loss()));
                     update(jobId, job -> {
                         job.progress(metrics.step(), JobJson.write(metrics.asMap()));
                         job.appendLog(line + "\n");

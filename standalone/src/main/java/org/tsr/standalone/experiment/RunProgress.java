@@ -1,6 +1,8 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.experiment;
 
 import java.util.List;
+import java.util.Locale;
+import org.tsr.standalone.cli.ProgressView;
 import tools.jackson.databind.JsonNode;
 
 /** How far a run got, read from the gateway's view of it: its phases done out of all it will pass through. */
@@ -59,8 +61,16 @@ record RunProgress(
 
     String line() {
         String where = finished() || status.equals("WAITING")
-                ? status.toLowerCase(java.util.Locale.ROOT)
-                : String.format("iteration %d/%d  %-17s %3d/%-3d units", iteration, iterations, phase, done, total);
-        return String.format("%-20s %-46s %s %3.0f%%", label, where, ProgressView.bar(fraction, 24), fraction * 100);
+                ? status.toLowerCase(Locale.ROOT)
+                : String.format(
+                        Locale.ROOT,
+                        "iteration %d/%d  %-17s %3d/%-3d units",
+                        iteration,
+                        iterations,
+                        phase,
+                        done,
+                        total);
+        return String.format(
+                Locale.ROOT, "%-20s %-46s %s %3.0f%%", label, where, ProgressView.bar(fraction, 24), fraction * 100);
     }
 }

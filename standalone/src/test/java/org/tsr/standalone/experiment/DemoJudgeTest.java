@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.local;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,8 +9,8 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The experiment's side of the gateway's REST API: JSON in, JSON out, problem details turned into one line. */
-final class GatewayClient {
+/** The commands' side of the gateway's REST API: JSON in, JSON out, problem details turned into one line. */
+public final class GatewayClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -22,15 +22,15 @@ final class GatewayClient {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), path);
     }
 
-    JsonNode post(String path, Object body) {
+    public JsonNode post(String path, Object body) {
         return post(path, JSON.writeValueAsString(body), "application/json");
     }
 
-    JsonNode post(String path, String body, String contentType) {
+    public JsonNode post(String path, String body, String contentType) {
         return send(
                 HttpRequest.newBuilder(URI.create(base + path))
                         .header("Content-Type", contentType)

@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.local;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,21 +10,25 @@ import java.util.List;
 import java.util.Map;
 import org.tsr.standalone.Platform;
 import org.tsr.standalone.Platform.Service;
+import org.tsr.standalone.cli.ProgressView;
 
-/** How the command line's experiments start the platform: local settings, one port per service, the log in a file. */
-final class LocalPlatform {
+/**
+ * How the command line starts the platform on this machine: the checks before anything starts, one port per service,
+ * and for the experiments local settings with the log in a file.
+ */
+public final class LocalPlatform {
 
     private LocalPlatform() {}
 
     /** Checks the output folder and the ports before anything starts, and keeps DJL offline. */
-    static void preflight(Path folder, int gatewayPort) {
+    public static void preflight(Path folder, int gatewayPort) {
         Preflight.outputFolder(folder);
         Preflight.portsFree(gatewayPort);
         System.setProperty("ai.djl.offline", "true");
     }
 
     /** A command's database and its five services, closed together. */
-    record Running(LocalDatabase database, Platform platform, GatewayClient api) implements AutoCloseable {
+    public record Running(LocalDatabase database, Platform platform, GatewayClient api) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -40,7 +44,7 @@ final class LocalPlatform {
      * Opens the database (the one at {@code dbUrl}, else an embedded one) and starts the services on it, telling
      * {@code out} where everything is and how long the start took since {@code started}.
      */
-    static Running start(
+    public static Running start(
             Path folder,
             int gatewayPort,
             String dbUrl,
@@ -80,7 +84,7 @@ final class LocalPlatform {
     }
 
     /** The gateway on {@code gatewayPort}, the stage services on the four after it. */
-    static Map<Service, Integer> ports(int gatewayPort) {
+    public static Map<Service, Integer> ports(int gatewayPort) {
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
             ports.put(service, Preflight.port(gatewayPort, service));

@@ -1,17 +1,18 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.experiment;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.local.GatewayClient;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Fine-tunes a model on a prompt set's IFT and EFT splits through the gateway's route to the trainer, showing the job's
  * steps until it ends: how the command line's experiments make their M0. Settings suit the built-in tiny models.
  */
-final class SftThroughGateway {
+public final class SftThroughGateway {
 
     private static final Duration POLL = Duration.ofSeconds(1);
 
@@ -21,7 +22,7 @@ final class SftThroughGateway {
      * @return the trained generation's id
      * @throws IllegalStateException with the trainer's reason when the job fails
      */
-    static long train(
+    public static long train(
             GatewayClient api, ProgressView progress, long baseId, long promptSet, int epochs, long seed, String what) {
         Map<String, Object> request = Map.of(
                 "kind",
@@ -51,7 +52,7 @@ final class SftThroughGateway {
             String status = state.get("status").asString();
             int total = state.get("totalSteps").asInt(0);
             int step = status.equals("SUCCEEDED") ? total : state.get("step").asInt();
-            show(progress, "  " + what, step, total, start);
+            progress.showSteps("  " + what, step, total, start);
             if (status.equals("SUCCEEDED")) {
                 progress.done();
                 return state.get("outputGenerationId").asLong();
@@ -68,20 +69,5 @@ final class SftThroughGateway {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-    }
-
-    /** One progress line: what, done of total, a bar and the time since {@code since}. */
-    static void show(ProgressView progress, String what, int done, int total, Instant since) {
-        double fraction = total == 0 ? 0 : (double) done / total;
-        String line = String.format(
-                Locale.ROOT,
-                "%-34s %5d/%-5d %s %3.0f%%  elapsed %s",
-                what,
-                done,
-                total,
-                ProgressView.bar(fraction, 24),
-                fraction * 100,
-                ProgressView.clock(Duration.between(since, Instant.now())));
-        progress.show(List.of(line), what + (done * 20 / Math.max(total, 1)));
     }
 }

@@ -1,11 +1,11 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.experiment;
 
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
 
 /** The built-in model sizes the demo can start from, all character-level Llama models. */
-enum ModelSize {
+public enum ModelSize {
     /** About 1M parameters: hidden 128, 4 layers. */
     TINY,
     /** About 5M parameters: hidden 256, 6 layers. */
@@ -13,7 +13,7 @@ enum ModelSize {
     /** About 19M parameters: hidden 512, 6 layers, 8 heads over 4 KV heads. */
     MEDIUM;
 
-    ModelConfig config(CharacterVocabulary vocabulary) {
+    public ModelConfig config(CharacterVocabulary vocabulary) {
         return switch (this) {
             case TINY -> TinyModels.tiny(vocabulary);
             case SMALL -> TinyModels.config(vocabulary, 256, 1024, 6, 8, 4, 256);

@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.local;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.tsr.standalone.Platform.Service;
+import org.tsr.standalone.cli.UserError;
 
 /** Checks what a user can get wrong before anything starts, so each problem is one clear line. */
 final class Preflight {

@@ -1,7 +1,8 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.tsr.standalone.cli.UserError;
 
 /**
  * What {@code tsr demo} runs.
@@ -20,7 +21,7 @@ import java.util.List;
  * @param dbUrl a PostgreSQL to use, or null for an embedded one
  * @param port the gateway's port; the generator, judge, pairing and trainer services take the four after it
  */
-record DemoSettings(
+public record DemoSettings(
         Path out,
         List<Method> methods,
         List<Judge> judges,
@@ -42,7 +43,7 @@ record DemoSettings(
         String dbPassword,
         int port) {
 
-    enum Method {
+    public enum Method {
         SR,
         TSR
     }
@@ -54,9 +55,9 @@ record DemoSettings(
      * @param accuracy the noisy oracle's nominal accuracy; null for the other kinds
      * @param expectedScore a model judge (self, frozen) scores by the expected score digit instead of the written one
      */
-    record Judge(Kind kind, Double accuracy, boolean expectedScore) {
+    public record Judge(Kind kind, Double accuracy, boolean expectedScore) {
 
-        enum Kind {
+        public enum Kind {
             SELF,
             FROZEN,
             ORACLE,
@@ -67,7 +68,7 @@ record DemoSettings(
          * Reads {@code self}, {@code frozen}, {@code oracle} or {@code noisy:<p>} with p in [0, 1]; {@code self} and
          * {@code frozen} take {@code :expected} for expected-score judging.
          */
-        static Judge parse(String text) {
+        public static Judge parse(String text) {
             String name = text.strip().toLowerCase(java.util.Locale.ROOT);
             if (name.equals("self:expected") || name.equals("frozen:expected")) {
                 return new Judge(parse(name.substring(0, name.indexOf(':'))).kind(), null, true);

@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.experiment;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,9 +11,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
+import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.cli.UserError;
+import org.tsr.standalone.local.GatewayClient;
+import org.tsr.standalone.local.LocalPlatform;
 import org.tsr.standalone.report.ExperimentReport;
 import org.tsr.standalone.report.SeedRuns;
 import org.tsr.tasks.JudgeFormat;
@@ -23,16 +28,14 @@ import org.tsr.tasks.SuitePrompt;
 import org.tsr.tasks.SuiteSpec;
 import org.tsr.tasks.TaskSuite;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The default experiment, driven through the gateway's REST API like any client would: per seed, register a freshly
  * initialised base model, upload the suite, fine-tune M0 through the trainer's route, start one run per method from
  * that M0, follow them to the end, and fetch their reports; then write the experiment report.
  */
-final class DemoExperiment {
+public final class DemoExperiment {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration POLL = Duration.ofSeconds(1);
     /** Sampling temperature of every run; the SR paper's 0.7. */
     private static final double SAMPLING_TEMPERATURE = 0.7;
@@ -41,13 +44,13 @@ final class DemoExperiment {
     private final PrintWriter out;
     private final ProgressView progress;
 
-    DemoExperiment(DemoSettings settings, PrintWriter out) {
+    public DemoExperiment(DemoSettings settings, PrintWriter out) {
         this.settings = settings;
         this.out = out;
         this.progress = new ProgressView(out, System.console() != null);
     }
 
-    void run() {
+    public void run() {
         Instant started = Instant.now();
         Path folder = settings.out().toAbsolutePath().normalize();
         LocalPlatform.preflight(folder, settings.port());
@@ -76,7 +79,7 @@ final class DemoExperiment {
         out.println();
         out.println("Seed " + seed + ":");
         CharacterVocabulary vocabulary = CharacterVocabulary.ascii();
-        String size = settings.model().name().toLowerCase(java.util.Locale.ROOT);
+        String size = settings.model().name().toLowerCase(Locale.ROOT);
         Path base = folder.resolve("models").resolve(size + "-base-seed-" + seed);
         if (!Files.isRegularFile(base.resolve("config.json"))) {
             TinyModels.create(base, settings.model().config(vocabulary), vocabulary, seed);
@@ -252,7 +255,7 @@ final class DemoExperiment {
                 + " iterations, TSR "
                 + settings.tsrIterations() + " iterations, " + settings.seeds() + " seed(s) from "
                 + settings.firstSeed()
-                + ", model " + settings.model().name().toLowerCase() + ", K " + settings.samples() + ", "
+                + ", model " + settings.model().name().toLowerCase(Locale.ROOT) + ", K " + settings.samples() + ", "
                 + settings.promptsPerFamily() + " prompts per family per iteration, " + settings.evalPerFamily()
                 + " held-out prompts per family, " + settings.iftPerFamily() + " IFT and " + settings.eftPerFamily()
                 + " EFT examples per family, " + settings.sftEpochs() + " SFT epochs, " + settings.judgeSamples()

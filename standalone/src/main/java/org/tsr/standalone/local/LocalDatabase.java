@@ -1,12 +1,16 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.local;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.tsr.standalone.cli.UserError;
 
-/** The experiment's database: the one the user named, or an embedded PostgreSQL that lives as long as the run. */
-final class LocalDatabase implements AutoCloseable {
+/**
+ * A command's database: the one the user named, or an embedded PostgreSQL that lives as long as the command (or, for
+ * {@code tsr serve}, keeps its files between starts).
+ */
+public final class LocalDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres embedded;
     private final String url;
@@ -39,7 +43,7 @@ final class LocalDatabase implements AutoCloseable {
      * The database at {@code dbUrl}, checked first, or an embedded one whose files live in {@code folder} and stay
      * there between starts.
      */
-    static LocalDatabase openKept(String dbUrl, String dbUser, String dbPassword, Path folder) {
+    public static LocalDatabase openKept(String dbUrl, String dbUser, String dbPassword, Path folder) {
         if (dbUrl != null) {
             return open(dbUrl, dbUser, dbPassword);
         }
@@ -67,19 +71,19 @@ final class LocalDatabase implements AutoCloseable {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
-    boolean embedded() {
+    public boolean embedded() {
         return embedded != null;
     }
 

@@ -1,7 +1,8 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.judgestudy;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.tsr.standalone.experiment.ModelSize;
 
 /**
  * What {@code tsr judge-study} measures: every model size with every EFT budget (and recipe), one fresh M0 each.
@@ -18,7 +19,7 @@ import java.util.List;
  * @param dbUrl a PostgreSQL to use, or null for an embedded one
  * @param port the gateway's port; the generator, judge, pairing and trainer services take the four after it
  */
-record JudgeStudySettings(
+public record JudgeStudySettings(
         Path out,
         List<ModelSize> sizes,
         List<Integer> eftBudgets,
@@ -36,7 +37,7 @@ record JudgeStudySettings(
         int port) {
 
     /** How M0's judge training data is made. */
-    enum Recipe {
+    public enum Recipe {
         /** The suite's EFT examples: responses of mixed quality made from typical mistakes, graded by the oracle. */
         SUITE,
         /**
@@ -46,14 +47,14 @@ record JudgeStudySettings(
         OWN
     }
 
-    JudgeStudySettings {
+    public JudgeStudySettings {
         sizes = List.copyOf(sizes);
         eftBudgets = List.copyOf(eftBudgets);
         recipes = List.copyOf(recipes);
         families = List.copyOf(families);
     }
 
-    int points() {
+    public int points() {
         return sizes.size() * eftBudgets.size() * recipes.size();
     }
 }
