@@ -3,14 +3,20 @@ package org.tsr.edge;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The secret the gateway presents to the internal services (generator, judge, pairing, trainer), and that they
  * require of every request but health and metrics. A deployment shares it through a Kubernetes Secret or a compose
  * secret ({@code TSR_SERVICE_AUTH_TOKEN}); the standalone platform makes a new one at each start.
  *
+ * <p>The token is checked by {@link #requireToken()}, which every service, and the gateway when it routes to one, call
+ * at start-up, rather than by a constraint: a startup failure report prints the value a constraint refused, and this
+ * one is a secret.
+ *
  * @param token the shared secret; a service does not start without one
  */
+@Validated
 @ConfigurationProperties("tsr.service-auth")
 public record ServiceCredential(String token) {
 

@@ -1,22 +1,32 @@
 package org.tsr.inference;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * @param device where the embedded engine computes ("cpu", "gpu0")
  * @param intraOpThreads the embedded engine's intra-op threads; 0 keeps the engine's own choice
- * @param maxCachedModelBytes how much weight memory loaded models may hold before the least recently used is closed
+ * @param maxCachedModelBytes how much weight memory loaded models may hold before the least recently used is closed;
+ *     0 keeps only the model in use
  * @param remote settings for OpenAI-compatible servers
  */
+@Validated
 @ConfigurationProperties("tsr.inference")
 public record InferenceProperties(
-        @DefaultValue("cpu") String device,
-        @DefaultValue("0") int intraOpThreads,
-        @DefaultValue("2147483648") long maxCachedModelBytes,
-        @DefaultValue Remote remote) {
+        @DefaultValue("cpu") @NotBlank String device,
+        @DefaultValue("0") @PositiveOrZero int intraOpThreads,
+        @DefaultValue("2147483648") @PositiveOrZero long maxCachedModelBytes,
+        @DefaultValue @NotNull @Valid Remote remote) {
 
     /**
      * @param connectTimeout time to open a connection
@@ -25,14 +35,25 @@ public record InferenceProperties(
      * @param maxRetries retries after a 429, a 5xx or an I/O error
      * @param initialBackoff wait before the first retry, doubled each time
      * @param apiKey sent as a bearer token when set, to allowed hosts only
-     * @param allowedHosts the servers that may be called (see {@link org.tsr.edge.RemoteHosts}); none by default
+     * @param allowedHosts the servers that may be called (see {@link org.tsr.edge.RemoteHosts}); none by default; an
+     *     entry is a host name or address, or {@code *.domain}, never a URL
      */
     public record Remote(
-            @DefaultValue("5s") Duration connectTimeout,
-            @DefaultValue("300s") Duration requestTimeout,
-            @DefaultValue("8") int maxConcurrentRequests,
-            @DefaultValue("4") int maxRetries,
-            @DefaultValue("500ms") Duration initialBackoff,
+            @DefaultValue("5s") @NotNull @DurationMin(inclusive = false)
+            Duration connectTimeout,
+
+            @DefaultValue("300s") @NotNull @DurationMin(inclusive = false)
+            Duration requestTimeout,
+
+            @DefaultValue("8") @Positive int maxConcurrentRequests,
+            @DefaultValue("4") @PositiveOrZero int maxRetries,
+
+            @DefaultValue("500ms") @NotNull @DurationMin(inclusive = false)
+            Duration initialBackoff,
+
             String apiKey,
-            @DefaultValue List<String> allowedHosts) {}
+
+            @DefaultValue @NotNull
+            List<@Pattern(regexp = "[^/]*", message = "must be a host name or *.domain, not a URL") String>
+                    allowedHosts) {}
 }

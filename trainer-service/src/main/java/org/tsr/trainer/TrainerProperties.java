@@ -1,9 +1,15 @@
 package org.tsr.trainer;
 
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 import org.tsr.engine.EngineOptions;
 
 /**
@@ -13,18 +19,22 @@ import org.tsr.engine.EngineOptions;
  *     a restart, so a job claimed again resumes from its last training checkpoint
  * @param device where the engine trains ("cpu", "gpu0")
  * @param intraOpThreads the engine's intra-op threads; 0 keeps the engine's own choice
- * @param progressEvery how often a running job's step and metrics are written to its row
+ * @param progressEvery how often a running job's step and metrics are written to its row; 0 writes every step
  * @param referenceBatchPairs pairs per forward pass when the reference model scores a dataset
  */
+@Validated
 @ConfigurationProperties("tsr.trainer")
 public record TrainerProperties(
-        @DefaultValue("1") int workerThreads,
-        @DefaultValue("1s") Duration idlePoll,
-        @DefaultValue("checkpoints") Path checkpointDir,
-        @DefaultValue("cpu") String device,
-        @DefaultValue("0") int intraOpThreads,
-        @DefaultValue("2s") Duration progressEvery,
-        @DefaultValue("8") int referenceBatchPairs) {
+        @DefaultValue("1") @PositiveOrZero int workerThreads,
+
+        @DefaultValue("1s") @NotNull @DurationMin(inclusive = false)
+        Duration idlePoll,
+
+        @DefaultValue("checkpoints") @NotNull Path checkpointDir,
+        @DefaultValue("cpu") @NotBlank String device,
+        @DefaultValue("0") @PositiveOrZero int intraOpThreads,
+        @DefaultValue("2s") @NotNull @DurationMin Duration progressEvery,
+        @DefaultValue("8") @Positive int referenceBatchPairs) {
 
     public EngineOptions engineOptions() {
         return new EngineOptions(device, intraOpThreads);

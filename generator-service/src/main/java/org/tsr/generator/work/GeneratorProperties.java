@@ -1,16 +1,25 @@
 package org.tsr.generator.work;
 
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * @param workerThreads GENERATE units this replica works on at once; 0 disables the worker
  * @param idlePoll how long an idle worker waits before asking the queue again
  * @param batchPrompts prompts per backend call; their samples are decoded together
  */
+@Validated
 @ConfigurationProperties("tsr.generator")
 public record GeneratorProperties(
-        @DefaultValue("1") int workerThreads,
-        @DefaultValue("500ms") Duration idlePoll,
-        @DefaultValue("16") int batchPrompts) {}
+        @DefaultValue("1") @PositiveOrZero int workerThreads,
+
+        @DefaultValue("500ms") @NotNull @DurationMin(inclusive = false)
+        Duration idlePoll,
+
+        @DefaultValue("16") @Positive int batchPrompts) {}

@@ -3,6 +3,7 @@ package org.tsr.store.workqueue;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * @param lease how long a claim lasts without renewal; a worker renews it every third of this while it works
@@ -11,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shutdownGrace how long a stopping service waits for each worker thread to finish the unit it holds; a unit
  *     still running then is left to its lease, and claimed again once that expires
  */
+@Validated
 @ConfigurationProperties("tsr.work-queue")
 public record WorkQueueProperties(
         @DefaultValue("60s") Duration lease,
@@ -19,11 +21,17 @@ public record WorkQueueProperties(
         @DefaultValue("60s") Duration shutdownGrace) {
 
     public WorkQueueProperties {
-        if (lease.isNegative() || lease.isZero()) {
+        if (lease == null || lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("tsr.work-queue.lease must be positive, got " + lease);
         }
-        if (retryBackoff.isNegative() || maxRetryBackoff.isNegative() || shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("tsr.work-queue backoffs and shutdown grace must not be negative");
+        notNegative(retryBackoff, "tsr.work-queue.retry-backoff");
+        notNegative(maxRetryBackoff, "tsr.work-queue.max-retry-backoff");
+        notNegative(shutdownGrace, "tsr.work-queue.shutdown-grace");
+    }
+
+    private static void notNegative(Duration value, String property) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(property + " must not be negative, got " + value);
         }
     }
 }
