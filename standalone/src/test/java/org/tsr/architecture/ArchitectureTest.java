@@ -12,10 +12,6 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
-import com.tngtech.archunit.library.freeze.ViolationLineMatcher;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -83,27 +79,31 @@ class ArchitectureTest {
                     + " the shared libraries " + SHARED_LIBRARIES)
             .because("they are separate deployables built on those libraries");
 
-    /**
-     * The feature packages of a module ({@code org.tsr.gateway.runs}, {@code org.tsr.store.pair}, ...) form no
-     * cycle. The cycles there were when the rule came in are frozen in {@code src/test/resources/archunit_store}, each
-     * known by the packages it passes through: a new cycle fails the rule, a frozen one may change the dependencies
-     * that make it up, and one that is gone is dropped from the store.
-     */
+    /** The feature packages of a module ({@code org.tsr.gateway.runs}, {@code org.tsr.store.pair}, ...) form no cycle. */
     @ArchTest
-    static final ArchRule featurePackagesOfEachModuleFormNoCycle = FreezingArchRule.freeze(
-                    slices().matching("org.tsr.(*).(*)..")
-                            .namingSlices("org.tsr.$1.$2")
-                            .should()
-                            .beFreeOfCycles())
-            .associateViolationLinesVia(new SameCycle());
+    static final ArchRule featurePackagesOfEachModuleFormNoCycle = slices().matching("org.tsr.(*).(*)..")
+            .namingSlices("org.tsr.$1.$2")
+            .should()
+            .beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule theEngineDependsOnNothingElseOfTheProject = noClasses()
+    static final ArchRule theEngineDependsOnNothingOfTheProjectButTheContract = noClasses()
             .that()
             .resideInAPackage("org.tsr.engine..")
             .should()
-            .dependOnClassesThat(resideInAPackage("org.tsr..").and(resideOutsideOfPackage("org.tsr.engine..")))
-            .because("lm-engine is a plain library that inference and the trainer build on");
+            .dependOnClassesThat(resideInAPackage("org.tsr..")
+                    .and(resideOutsideOfPackages("org.tsr.engine..", "org.tsr.contract.."))
+                    .as("are in the project, outside the engine and the contract"))
+            .because("lm-engine is a plain library that inference and the trainer build on; it samples with the"
+                    + " contract's SamplingSettings");
+
+    @ArchTest
+    static final ArchRule theContractDependsOnNothingElseOfTheProject = noClasses()
+            .that()
+            .resideInAPackage("org.tsr.contract..")
+            .should()
+            .dependOnClassesThat(resideInAPackage("org.tsr..").and(resideOutsideOfPackage("org.tsr.contract..")))
+            .because("the contract is the vocabulary every other module shares, so it can build on none of them");
 
     /** One rule per package, all checked, each reported with its own violations. */
     private static CompositeArchRule forEach(List<String> packages, Function<String, ArchRule> rule) {
@@ -112,34 +112,6 @@ class ArchitectureTest {
             all = all.and(rule.apply(pkg));
         }
         return all;
-    }
-
-    /**
-     * Two cycle violations are the same cycle when they pass through the same packages, whatever dependencies make up
-     * each step and whichever package the report starts at.
-     */
-    static final class SameCycle implements ViolationLineMatcher {
-
-        private static final Pattern DETAILS = Pattern.compile("\\n\\s*1\\. Dependencies of ");
-
-        @Override
-        public boolean matches(String lineFromFirstViolation, String lineFromSecondViolation) {
-            return packages(lineFromFirstViolation).equals(packages(lineFromSecondViolation));
-        }
-
-        /** The packages of "Cycle detected: a -> b -> c -> a", rotated to start at the least: [a, b, c]. */
-        static List<String> packages(String violation) {
-            String path = DETAILS.split(violation, 2)[0].replaceFirst("^Cycle detected:", "");
-            List<String> packages = new ArrayList<>();
-            for (String step : path.split("->")) {
-                packages.add(step.strip());
-            }
-            if (packages.size() > 1 && packages.get(0).equals(packages.get(packages.size() - 1))) {
-                packages.remove(packages.size() - 1);
-            }
-            Collections.rotate(packages, -packages.indexOf(Collections.min(packages)));
-            return packages;
-        }
     }
 
     /** The classes of src/main: neither test classes nor test jars. */

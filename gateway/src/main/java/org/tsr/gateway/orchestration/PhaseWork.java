@@ -12,7 +12,7 @@ import org.tsr.contract.work.GenerateWork;
 import org.tsr.contract.work.JudgeWork;
 import org.tsr.contract.work.PairWork;
 import org.tsr.contract.work.TrainWork;
-import org.tsr.gateway.runs.RunSettings;
+import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.tsr.contract.training.TrainingSettings;
+import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.run.RunMethod;
 
 /**

@@ -7,6 +7,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.tsr.gateway.orchestration.PhasePlan;
 import org.tsr.gateway.orchestration.RunConductor;
+import org.tsr.gateway.settings.RunSettings;
+import org.tsr.gateway.settings.RunSettingsJson;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;

@@ -2,6 +2,7 @@ package org.tsr.gateway.runs;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;

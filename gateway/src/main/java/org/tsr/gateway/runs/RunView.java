@@ -2,6 +2,7 @@ package org.tsr.gateway.runs;
 
 import java.time.Instant;
 import java.util.List;
+import org.tsr.gateway.settings.RunSettings;
 import tools.jackson.databind.JsonNode;
 
 /**

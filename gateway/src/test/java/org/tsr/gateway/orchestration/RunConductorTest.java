@@ -18,8 +18,8 @@ import org.tsr.gateway.report.RunReport;
 import org.tsr.gateway.report.RunReports;
 import org.tsr.gateway.runs.CreateRunRequest;
 import org.tsr.gateway.runs.RunCatalog;
-import org.tsr.gateway.runs.RunSettings;
 import org.tsr.gateway.runs.RunView;
+import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.GenerationStatus;
@@ -345,7 +345,7 @@ class RunConductorTest {
                 null,
                 null,
                 null,
-                org.tsr.gateway.runs.RunSettings.Advance.MANUAL,
+                org.tsr.gateway.settings.RunSettings.Advance.MANUAL,
                 null,
                 null,
                 null,

@@ -3,6 +3,7 @@ package org.tsr.standalone.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tsr.standalone.console.UserError;
 import org.tsr.standalone.experiment.DemoExperiment;
 import org.tsr.standalone.experiment.DemoSettings;
 import org.tsr.standalone.experiment.ModelSize;

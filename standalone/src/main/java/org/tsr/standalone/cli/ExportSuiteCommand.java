@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tsr.standalone.console.UserError;
 import org.tsr.tasks.SuiteExport;
 import org.tsr.tasks.SuitePrompt;
 import org.tsr.tasks.SuiteSpec;

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.tsr.standalone.console.UserError;
 import org.tsr.standalone.experiment.ModelSize;
 import org.tsr.standalone.judgestudy.JudgeStudy;
 import org.tsr.standalone.judgestudy.JudgeStudySettings;

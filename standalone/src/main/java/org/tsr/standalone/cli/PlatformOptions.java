@@ -1,5 +1,6 @@
 package org.tsr.standalone.cli;
 
+import org.tsr.standalone.console.UserError;
 import picocli.CommandLine.Option;
 
 /** Where a command's platform runs: the database (embedded unless given) and the five services' ports. */

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import org.tsr.gateway.access.ApiKeys;
 import org.tsr.standalone.Platform;
 import org.tsr.standalone.Platform.Service;
+import org.tsr.standalone.console.UserError;
 import org.tsr.standalone.local.LocalDatabase;
 import org.tsr.standalone.local.LocalPlatform;
 import org.tsr.store.access.ApiKeyRole;

@@ -1,6 +1,7 @@
 package org.tsr.standalone.cli;
 
 import java.io.PrintWriter;
+import org.tsr.standalone.console.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

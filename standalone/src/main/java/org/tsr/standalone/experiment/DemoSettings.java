@@ -2,7 +2,7 @@ package org.tsr.standalone.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.tsr.standalone.cli.UserError;
+import org.tsr.standalone.console.UserError;
 
 /**
  * What {@code tsr demo} runs.

@@ -2,7 +2,7 @@ package org.tsr.standalone.experiment;
 
 import java.util.List;
 import java.util.Locale;
-import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.console.ProgressView;
 import tools.jackson.databind.JsonNode;
 
 /** How far a run got, read from the gateway's view of it: its phases done out of all it will pass through. */

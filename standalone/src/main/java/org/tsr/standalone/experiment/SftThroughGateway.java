@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.console.ProgressView;
 import org.tsr.standalone.local.GatewayClient;
 import tools.jackson.databind.JsonNode;
 

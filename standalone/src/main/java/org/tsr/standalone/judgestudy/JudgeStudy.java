@@ -9,7 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.console.ProgressView;
 import org.tsr.standalone.experiment.ModelSize;
 import org.tsr.standalone.local.GatewayClient;
 import org.tsr.standalone.local.LocalPlatform;

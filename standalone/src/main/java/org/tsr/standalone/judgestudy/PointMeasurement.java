@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import org.tsr.engine.tiny.TinyModels;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
-import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.console.ProgressView;
 import org.tsr.standalone.experiment.ModelSize;
 import org.tsr.standalone.experiment.SftThroughGateway;
 import org.tsr.standalone.local.GatewayClient;

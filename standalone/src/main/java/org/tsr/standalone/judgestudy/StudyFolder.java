@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tsr.standalone.cli.UserError;
+import org.tsr.standalone.console.UserError;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

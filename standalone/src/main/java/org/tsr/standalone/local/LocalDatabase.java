@@ -4,7 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.tsr.standalone.cli.UserError;
+import org.tsr.standalone.console.UserError;
 
 /**
  * A command's database: the one the user named, or an embedded PostgreSQL that lives as long as the command (or, for

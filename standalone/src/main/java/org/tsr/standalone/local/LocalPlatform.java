@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.tsr.standalone.Platform;
 import org.tsr.standalone.Platform.Service;
-import org.tsr.standalone.cli.ProgressView;
+import org.tsr.standalone.console.ProgressView;
 
 /**
  * How the command line starts the platform on this machine: the checks before anything starts, one port per service,

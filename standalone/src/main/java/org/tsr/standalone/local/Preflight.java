@@ -8,7 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.tsr.standalone.Platform.Service;
-import org.tsr.standalone.cli.UserError;
+import org.tsr.standalone.console.UserError;
 
 /** Checks what a user can get wrong before anything starts, so each problem is one clear line. */
 final class Preflight {

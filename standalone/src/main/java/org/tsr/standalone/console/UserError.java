@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.console;
 
 /** Something the user can fix, told in one line: a port in use, a folder that cannot be written, a bad option. */
 public class UserError extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.tsr.standalone.cli;
+package org.tsr.standalone.console;
 
 import java.io.PrintWriter;
 import java.time.Duration;

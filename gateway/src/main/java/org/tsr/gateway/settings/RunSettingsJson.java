@@ -1,4 +1,4 @@
-package org.tsr.gateway.runs;
+package org.tsr.gateway.settings;
 
 import org.springframework.stereotype.Component;
 import org.tsr.store.run.Run;

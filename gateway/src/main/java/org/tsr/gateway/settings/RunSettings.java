@@ -1,4 +1,4 @@
-package org.tsr.gateway.runs;
+package org.tsr.gateway.settings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
