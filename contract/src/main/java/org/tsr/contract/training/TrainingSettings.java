@@ -24,6 +24,8 @@ import java.util.List;
  *
  * @param schedule LINEAR, COSINE or CONSTANT (any case)
  * @param lossType DPO's loss: SIGMOID, IPO or HINGE (any case)
+ * @param maxGradNorm the global gradient norm is clipped to this; 0 turns clipping off
+ * @param checkpointEvery optimizer steps between training checkpoints; 0 writes none
  * @param rpoAlpha weight of the NLL of the chosen response added to the DPO loss
  * @param chat format prompts through the model's chat template, as the generator samples with {@code chat: true}
  * @param maxLength tokens per row at most; the model's context when left out
@@ -39,16 +41,17 @@ public record TrainingSettings(
         String schedule,
 
         @Min(0) @Max(1_000_000) Integer warmupSteps,
-        @DecimalMin("0") @DecimalMax("1") Double weightDecay,
 
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000")
-        Double maxGradNorm,
+        @DecimalMin("0") @DecimalMax(value = "1", inclusive = false)
+        Double weightDecay,
+
+        @DecimalMin("0") @DecimalMax("1000") Double maxGradNorm,
 
         @Min(1) @Max(1000) Integer epochs,
         @Min(1) @Max(MAX_ROWS_PER_STEP) Integer batchSize,
         @Min(1) @Max(MAX_ROWS_PER_STEP) Integer gradientAccumulationSteps,
         Long seed,
-        @Min(1) @Max(1_000_000) Integer checkpointEvery,
+        @Min(0) @Max(1_000_000) Integer checkpointEvery,
         @Min(1) @Max(1000) Integer maxConsecutiveNonFiniteSteps,
         @Min(1) @Max(1_000_000) Integer snapshotEvery,
 
@@ -99,8 +102,9 @@ public record TrainingSettings(
             @DecimalMin("0") @DecimalMax(value = "1", inclusive = false)
             Double dropout,
 
-            @Size(max = 7)
+            @Size(min = 1, max = 7)
             List<
+                            @Size(max = 32)
                             @Pattern(
                                     regexp = MODULES,
                                     message = "has an unknown module '${validatedValue}': use " + MODULES)

@@ -27,6 +27,8 @@ class TrainingSettingsTest {
         assertThat(fields("{\"schedule\": \"wobbly\"}")).containsExactly("schedule");
         assertThat(fields("{\"schedule\": \"cosine\"}")).isEmpty();
         assertThat(fields("{\"lora\": {\"rank\": 0}}")).containsExactly("lora.rank");
+        // zero turns clipping and checkpoints off, as the engine reads them
+        assertThat(fields("{\"maxGradNorm\": 0, \"checkpointEvery\": 0}")).isEmpty();
     }
 
     @Test

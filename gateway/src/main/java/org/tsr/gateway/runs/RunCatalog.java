@@ -103,6 +103,7 @@ public class RunCatalog {
                                 + ", which iteration " + chunk + " would sample on");
             }
         }
+        checks.sampling(settings);
         checks.hyperparameters("dpo", settings.dpo());
         if (settings.bootstrap() != null) {
             checks.hyperparameters(

@@ -2,10 +2,13 @@ package org.tsr.gateway.runs;
 
 import jakarta.validation.Validator;
 import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.contract.training.TrainingSettings;
+import org.tsr.gateway.settings.RunSettings;
 
 /**
  * Checks of a run request beyond its own annotations: its training settings, against the bounds of the contract the
@@ -34,6 +37,41 @@ class RunRequestChecks {
                     String at = field + "." + TrainingSettings.fieldOf(violation.getPropertyPath());
                     throw new RunProblem(HttpStatus.BAD_REQUEST, at, at + " " + violation.getMessage());
                 });
+    }
+
+    /**
+     * Checks the run's sampling and judging as the services will read them ({@link SamplingSettings}): a value the
+     * request's own bounds let through (an infinite temperature, say) is refused now, not at the first unit.
+     */
+    void sampling(RunSettings settings) {
+        RunSettings.Sampling sampling = settings.sampling();
+        RunSettings.Judging judge = settings.judge();
+        check(
+                "sampling",
+                "samplesPerPrompt",
+                () -> new SamplingSettings(
+                        settings.samplesPerPrompt(),
+                        sampling.temperature(),
+                        sampling.topP(),
+                        0,
+                        sampling.maxTokens(),
+                        List.of(),
+                        sampling.seed()));
+        check(
+                "judge",
+                "judgeSamples",
+                () -> new SamplingSettings(
+                        settings.judgeSamples(), judge.temperature(), 1.0, 0, judge.maxTokens(), List.of(), 0));
+    }
+
+    /** @param samplesField the run's name for the settings' {@code n} */
+    private static void check(String prefix, String samplesField, Runnable read) {
+        try {
+            read.run();
+        } catch (SamplingSettings.InvalidSamplingException e) {
+            String at = e.field().equals("n") ? samplesField : prefix + "." + e.field();
+            throw new RunProblem(HttpStatus.BAD_REQUEST, at, at + ": " + e.getMessage());
+        }
     }
 
     /** A judge template holds each placeholder exactly once: more would multiply the judge's prompt. */

@@ -128,6 +128,18 @@ class HostileInputTest {
                 400,
                 "judge.template");
         assertRefused(send("POST", "/api/v1/runs", run("\"iterations\": \"many\"")), 400, "iterations");
+        // values the request's own bounds let through, refused as the services would read them
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"sampling\": {\"temperature\": \"Infinity\"}")),
+                400,
+                "sampling.temperature");
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"judge\": {\"temperature\": 1e999}")), 400, "judge.temperature");
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"dpo\": {\"lora\": {\"targetModules\": []}}")),
+                400,
+                "dpo.lora.targetModules");
+        assertRefused(send("POST", "/api/v1/runs", run("\"dpo\": {\"weightDecay\": 1}")), 400, "dpo.weightDecay");
         assertRefused(send("POST", "/api/v1/runs", "{\"name\": "), 400, null);
 
         assertThat(runs.count()).isEqualTo(before);

@@ -65,7 +65,10 @@ public record TrainingOptions(
         require(snapshotEvery >= 1, "snapshotEvery", "must be >= 1, got " + snapshotEvery);
     }
 
-    /** AdamW at 1e-5, no decay, warm-up or weight decay, one epoch of 16 examples per step, no checkpoints. */
+    /**
+     * AdamW at 1e-5 decaying linearly to 0, no warm-up or weight decay, clipping at norm 1, one epoch of 16 examples per
+     * step, no checkpoints.
+     */
     public static TrainingOptions defaults() {
         return builder().build();
     }

@@ -11,7 +11,9 @@ public final class FreePorts {
 
     public static int base() {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            // below Linux's ephemeral range (32768 and up), so an outgoing connection cannot take a port a restarted
+            // service must bind again
+            int base = ThreadLocalRandom.current().nextInt(20_000, 32_000);
             if (allFree(base)) {
                 return base;
             }

@@ -49,9 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  * and seeds, with no response, judgment or pair stored twice or lost, and the gateway must never answer 5xx.
  *
  * <p>Kills are aimed: the generator and the trainer are killed while they hold a unit on its first attempts (the
- * trainer after it wrote a training checkpoint, so that the next attempt resumes), the gateway right after it moved
- * the run into a new phase. The oracle judges a unit in milliseconds, so the judge is killed whenever the run is
- * judging and it is up, holding a unit or not; the figures say how many kills landed on a held unit.
+ * trainer after it wrote a training checkpoint, so that the next attempt resumes), the gateway once in each phase it
+ * moves the run into, as soon as it is up there. The oracle judges a unit in milliseconds, so the judge is killed
+ * whenever the run is judging and it is up, holding a unit or not, and, if it drained its units before a second kill,
+ * once more while idle; the figures say how many kills landed on a held unit.
  */
 @Tag("kill")
 class KilledServicesTest {
@@ -177,7 +178,7 @@ class KilledServicesTest {
         Figures after = Figures.of(disturbed);
         String report = String.format(
                 Locale.ROOT,
-                "kill test: kills %s (on a held unit: %s), units claimed again %d, probes %d (5xx %d, refused %d),"
+                "kill test: kills %s (on a held unit: %s), units claimed again %d, probes %d (5xx %d, refused %d, timed out %d),"
                         + " responses %d/%d stored (duplicates %d), judgments %d (undisturbed %d, duplicates %d), pairs %d vs %d"
                         + " undisturbed (differing %d), %.0f s",
                 chaos.kills,
@@ -186,6 +187,7 @@ class KilledServicesTest {
                 probes.sent.get(),
                 probes.serverErrors.get(),
                 probes.refused.get(),
+                probes.timedOut.get(),
                 after.responses,
                 PROMPTS * SAMPLES,
                 after.responses - after.distinctResponses,
@@ -234,7 +236,7 @@ class KilledServicesTest {
         final Map<Service, Integer> kills = new EnumMap<>(Service.class);
         final Map<Service, Integer> killsOnHeldUnit = new EnumMap<>(Service.class);
         final long startedAt = System.nanoTime();
-        private final List<String> phasesSeen = new ArrayList<>();
+        private String phaseAtLastGatewayKill = "";
         private int trainingStepAtLastKill = -1;
 
         Chaos(long runId) {
@@ -250,12 +252,11 @@ class KilledServicesTest {
             if (phase == null) {
                 return;
             }
-            boolean newPhase = !phasesSeen.contains(phase);
-            if (newPhase) {
-                phasesSeen.add(phase);
-            }
-            if (newPhase && List.of("GENERATING", "JUDGING", "TRAINING").contains(phase)) {
-                kill(Service.GATEWAY, false, 3);
+            // once in each phase, as soon as the gateway is up in it (it may have entered the phase while restarting)
+            if (List.of("GENERATING", "JUDGING", "PAIRING", "TRAINING").contains(phase)
+                    && !phase.equals(phaseAtLastGatewayKill)
+                    && kill(Service.GATEWAY, false, 3)) {
+                phaseAtLastGatewayKill = phase;
             }
             Held generating = held(connection, "GENERATE", Service.GENERATOR);
             if (generating.byThisProcess && generating.maxAttempts == 1) {
@@ -264,6 +265,9 @@ class KilledServicesTest {
             Held judging = held(connection, "JUDGE", Service.JUDGE);
             if (phase.equals("JUDGING") && judging.maxAttempts <= 1) {
                 kill(Service.JUDGE, judging.byThisProcess, 3);
+            } else if (List.of("PAIRING", "TRAINING").contains(phase) && kills.getOrDefault(Service.JUDGE, 0) < 2) {
+                // a judge that drained its units before it could be killed again is still killed twice: idle
+                kill(Service.JUDGE, false, 2);
             }
             Held training = held(connection, "TRAIN", Service.TRAINER);
             int step = trainingStep(connection);
@@ -343,6 +347,7 @@ class KilledServicesTest {
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger serverErrors = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger timedOut = new AtomicInteger();
         final AtomicBoolean running = new AtomicBoolean(true);
         volatile String lastServerError = "";
 
@@ -368,6 +373,10 @@ class KilledServicesTest {
                         lastServerError = path + " -> " + response.statusCode() + " " + response.body();
                     }
                     Thread.sleep(100);
+                } catch (java.net.http.HttpTimeoutException e) {
+                    // a gateway that hangs rather than dies: counted apart from refusals
+                    timedOut.incrementAndGet();
+                    sleep();
                 } catch (java.io.IOException e) {
                     // the gateway is down: nothing answered, which is not an error it made
                     refused.incrementAndGet();

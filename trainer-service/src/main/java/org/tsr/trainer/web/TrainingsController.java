@@ -1,7 +1,6 @@
 package org.tsr.trainer.web;
 
 import java.net.URI;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.validation.annotation.Validated;
@@ -14,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.tsr.contract.training.DatasetSpec;
 import org.tsr.contract.training.TrainingKind;
 import org.tsr.contract.training.TrainingSettings;
+import org.tsr.contract.work.TrainWork;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.workqueue.NewWorkUnit;
@@ -78,7 +78,7 @@ class TrainingsController {
                     kind == TrainingKind.DPO
                             ? TrainingJob.dpo(request.baseGenerationId(), reference, datasetJson, hyperparameters)
                             : TrainingJob.sft(request.baseGenerationId(), datasetJson, hyperparameters));
-            queue.enqueue(NewWorkUnit.of(WorkStage.TRAIN, null, JobJson.write(Map.of("trainingJobId", saved.getId())))
+            queue.enqueue(NewWorkUnit.of(WorkStage.TRAIN, null, JobJson.write(new TrainWork(saved.getId())))
                     .withKey("training-job-" + saved.getId()));
             return saved;
         });
