@@ -87,17 +87,13 @@ public final class Platform implements AutoCloseable {
         Map<Service, String[]> argumentsByService = new LinkedHashMap<>();
         // the gateway presents it to the services; a new one each start, since nothing outside this JVM needs it
         String serviceToken = newServiceToken();
+        Database database = new Database(jdbcUrl, user, password);
         try {
             for (Service service : Service.values()) {
                 Map<Service, Integer> routes = new LinkedHashMap<>();
                 started.forEach((routed, context) -> routes.put(routed, port(context)));
-                List<String> arguments = arguments(
-                        service,
-                        new Database(jdbcUrl, user, password),
-                        serviceToken,
-                        ports.getOrDefault(service, 0),
-                        settings,
-                        routes);
+                List<String> arguments =
+                        arguments(service, database, serviceToken, ports.getOrDefault(service, 0), settings, routes);
                 argumentsByService.put(service, arguments.toArray(String[]::new));
                 started.put(service, run(service, argumentsByService.get(service)));
             }

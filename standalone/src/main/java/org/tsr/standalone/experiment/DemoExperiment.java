@@ -85,19 +85,7 @@ public final class DemoExperiment {
             TinyModels.create(base, settings.model().config(vocabulary), vocabulary, seed);
         }
         String stamp = Long.toString(System.currentTimeMillis(), 36);
-        long baseId = api.post(
-                        "/api/v1/generations",
-                        Map.of(
-                                "name",
-                                size + "-base-seed-" + seed + "-" + stamp,
-                                "kind",
-                                "BASE",
-                                "checkpointUri",
-                                base.toString(),
-                                "checkpointFormat",
-                                "HF_SAFETENSORS"))
-                .get("id")
-                .asLong();
+        long baseId = api.registerBaseModel(size + "-base-seed-" + seed + "-" + stamp, base);
         List<SuitePrompt> suite = TaskSuite.generate(new SuiteSpec(
                 seed,
                 Oracle.familyNames(),

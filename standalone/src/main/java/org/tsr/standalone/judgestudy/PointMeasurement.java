@@ -59,19 +59,7 @@ final class PointMeasurement {
         if (!Files.isRegularFile(base.resolve("config.json"))) {
             TinyModels.create(base, size.config(vocabulary), vocabulary, settings.seed());
         }
-        return api.post(
-                        "/api/v1/generations",
-                        Map.of(
-                                "name",
-                                "judge-study-" + name + "-" + stamp(),
-                                "kind",
-                                "BASE",
-                                "checkpointUri",
-                                base.toString(),
-                                "checkpointFormat",
-                                "HF_SAFETENSORS"))
-                .get("id")
-                .asLong();
+        return api.registerBaseModel("judge-study-" + name + "-" + stamp(), base);
     }
 
     /**

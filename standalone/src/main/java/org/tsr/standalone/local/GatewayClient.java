@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,6 +30,23 @@ public final class GatewayClient {
 
     public JsonNode post(String path, Object body) {
         return post(path, JSON.writeValueAsString(body), "application/json");
+    }
+
+    /** Registers a Hugging Face folder on this machine as a READY BASE generation; returns its id. */
+    public long registerBaseModel(String name, Path folder) {
+        return post(
+                        "/api/v1/generations",
+                        Map.of(
+                                "name",
+                                name,
+                                "kind",
+                                "BASE",
+                                "checkpointUri",
+                                folder.toString(),
+                                "checkpointFormat",
+                                "HF_SAFETENSORS"))
+                .get("id")
+                .asLong();
     }
 
     public JsonNode post(String path, String body, String contentType) {
