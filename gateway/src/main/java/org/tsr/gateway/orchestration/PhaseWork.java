@@ -120,15 +120,9 @@ class PhaseWork {
             RunSettings settings, Iteration iteration, String keys, long generationId, ResponsePurpose purpose) {
         List<Prompt> chunk = prompts.findByPromptSetIdAndSplitAndChunkOrderByPosition(
                 settings.promptSetId(), PromptSplit.ITERATION, iteration.getPromptChunk());
-        SamplingSettings sampling = new SamplingSettings(
-                settings.samplesPerPrompt(),
-                settings.sampling().temperature(),
-                settings.sampling().topP(),
-                0,
-                settings.sampling().maxTokens(),
-                List.of(),
-                // each iteration and purpose samples with its own seed, reproducibly
-                seed(settings, iteration, purpose));
+        // each iteration and purpose samples with its own seed, reproducibly
+        SamplingSettings sampling =
+                settings.sampling().toSettings(settings.samplesPerPrompt(), seed(settings, iteration, purpose));
         enqueueGeneration(settings, iteration, keys, generationId, purpose, chunk, sampling);
     }
 

@@ -46,17 +46,7 @@ class RunRequestChecks {
     void sampling(RunSettings settings) {
         RunSettings.Sampling sampling = settings.sampling();
         RunSettings.Judging judge = settings.judge();
-        check(
-                "sampling",
-                "samplesPerPrompt",
-                () -> new SamplingSettings(
-                        settings.samplesPerPrompt(),
-                        sampling.temperature(),
-                        sampling.topP(),
-                        0,
-                        sampling.maxTokens(),
-                        List.of(),
-                        sampling.seed()));
+        check("sampling", "samplesPerPrompt", () -> sampling.toSettings(settings.samplesPerPrompt(), sampling.seed()));
         check(
                 "judge",
                 "judgeSamples",

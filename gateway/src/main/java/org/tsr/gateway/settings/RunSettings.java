@@ -2,6 +2,7 @@ package org.tsr.gateway.settings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.contract.training.TrainingSettings;
 
 /**
@@ -61,7 +62,17 @@ public record RunSettings(
         MANUAL
     }
 
-    public record Sampling(double temperature, double topP, int maxTokens, long seed) {}
+    public record Sampling(double temperature, double topP, int maxTokens, long seed) {
+
+        /**
+         * As the generator reads it: {@code n} samples per prompt with {@code seed}.
+         *
+         * @throws SamplingSettings.InvalidSamplingException naming the setting out of range
+         */
+        public SamplingSettings toSettings(int n, long seed) {
+            return new SamplingSettings(n, temperature, topP, 0, maxTokens, List.of(), seed);
+        }
+    }
 
     /**
      * @param role who judges: the iteration's policy, a fixed generation, the built-in oracle, or the oracle with noise
