@@ -61,6 +61,42 @@ public record StepMetrics(
         return map;
     }
 
+    /**
+     * Reads a step back from the names {@link #asMap()} writes, which are TRL's too, so a trainer in another process
+     * (the project's or TRL) reports its steps in the same terms. Missing numbers read as 0, missing rewards as null,
+     * a missing loss as not finite.
+     */
+    public static StepMetrics fromMap(Map<String, ?> map) {
+        boolean skipped = map.containsKey("non_finite") && map.get("non_finite") != null;
+        return new StepMetrics(
+                (int) number(map, "step", 0),
+                (int) number(map, "total_steps", 0),
+                number(map, "epoch", 0),
+                number(map, "loss", Double.NaN),
+                number(map, "grad_norm", Double.NaN),
+                number(map, "learning_rate", 0),
+                (long) number(map, "tokens", 0),
+                number(map, "tokens_per_second", 0),
+                skipped,
+                (int) number(map, "non_finite_steps", 0),
+                skipped ? String.valueOf(map.get("non_finite")) : null,
+                map.get("restored_step") instanceof Number restored ? restored.intValue() : null,
+                boxed(map, "rewards/chosen"),
+                boxed(map, "rewards/rejected"),
+                boxed(map, "rewards/margins"),
+                boxed(map, "rewards/accuracies"),
+                boxed(map, "logps/chosen"),
+                boxed(map, "logps/rejected"));
+    }
+
+    private static double number(Map<String, ?> map, String name, double otherwise) {
+        return map.get(name) instanceof Number value ? value.doubleValue() : otherwise;
+    }
+
+    private static Double boxed(Map<String, ?> map, String name) {
+        return map.get(name) instanceof Number value ? value.doubleValue() : null;
+    }
+
     /** JSON has no NaN: a skipped step's loss is written as null. */
     private static Double finiteOrNull(double value) {
         return Double.isFinite(value) ? value : null;

@@ -49,6 +49,11 @@ public class TrainingJob {
     @JdbcTypeCode(SqlTypes.JSON)
     private String metrics = "{}";
 
+    @JdbcTypeCode(SqlTypes.JSON)
+    private String trainer = "{}";
+
+    private String executor;
+    private String workload;
     private String logTail;
     private String error;
     private Instant createdAt = Instant.now();
@@ -96,6 +101,22 @@ public class TrainingJob {
         return this;
     }
 
+    /** Where the job is to run ({@code TrainerSettings} as JSON); fields left out take the trainer's configuration. */
+    public TrainingJob trainedOn(String trainerJson) {
+        this.trainer = Objects.requireNonNull(trainerJson, "trainerJson");
+        return this;
+    }
+
+    /** Records the executor the trainer chose for the job ({@code TrainingExecutor}'s name), once it starts. */
+    public void assignExecutor(String executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /** Records the Kubernetes workload (Job or TrainJob) that trains the job, so a restarted trainer follows it. */
+    public void attachWorkload(String workload) {
+        this.workload = Objects.requireNonNull(workload, "workload");
+    }
+
     public void start(int totalSteps) {
         status = TrainingStatus.RUNNING;
         this.totalSteps = totalSteps;
@@ -118,6 +139,13 @@ public class TrainingJob {
     public void succeed(long outputGenerationId) {
         this.outputGenerationId = outputGenerationId;
         status = TrainingStatus.SUCCEEDED;
+        finishedAt = Instant.now();
+    }
+
+    /** Ends the job because its run was cancelled; its workload, if any, has been deleted. */
+    public void cancel(String reason) {
+        this.error = Objects.requireNonNull(reason, "reason");
+        status = TrainingStatus.CANCELLED;
         finishedAt = Instant.now();
     }
 
@@ -190,6 +218,20 @@ public class TrainingJob {
 
     public String getError() {
         return error;
+    }
+
+    public String getTrainer() {
+        return trainer;
+    }
+
+    /** The executor the job ran on, or null before it started. */
+    public String getExecutor() {
+        return executor;
+    }
+
+    /** The Kubernetes workload training the job, or null when it trains on this machine. */
+    public String getWorkload() {
+        return workload;
     }
 
     public Instant getCreatedAt() {

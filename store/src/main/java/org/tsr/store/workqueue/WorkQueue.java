@@ -233,6 +233,25 @@ public class WorkQueue {
         });
     }
 
+    /**
+     * Gives the unit one more attempt, for an attempt that only follows work already running elsewhere (a training
+     * workload on Kubernetes that a restarted worker re-attached to): a worker that restarts while it follows a long
+     * job does not use up the unit's attempts.
+     *
+     * @return false if this claim no longer holds the unit
+     */
+    public boolean grantAttempt(ClaimedUnit unit) {
+        return jdbc.sql("""
+                        update work_unit set max_attempts = max_attempts + 1, updated_at = now()
+                        where id = :id and status = 'RUNNING' and lease_owner = :owner and attempts = :attempt
+                        """)
+                        .param("id", unit.id())
+                        .param("owner", unit.owner())
+                        .param("attempt", unit.attempt())
+                        .update()
+                == 1;
+    }
+
     /** Marks the unit done with no results to write. */
     public boolean complete(ClaimedUnit unit) {
         return complete(unit, () -> {});

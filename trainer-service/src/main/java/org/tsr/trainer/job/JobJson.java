@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.tsr.contract.training.DatasetSpec;
+import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingKind;
 import org.tsr.contract.training.TrainingSettings;
 import org.tsr.engine.training.InvalidTrainingOptionException;
@@ -41,6 +42,19 @@ public final class JobJson {
             throw InvalidTrainingJobException.invalid("hyperparameters." + e.field(), e.getMessage(), e);
         }
         return settings;
+    }
+
+    /** A job's trainer settings (executor, nodes, GPUs, image), checked with the bounds a run's are. */
+    public static TrainerSettings trainer(String json) {
+        TrainerSettings trainer = read(json, TrainerSettings.class, "trainer");
+        VALIDATOR.validate(trainer).stream()
+                .min(Comparator.comparing(
+                        violation -> violation.getPropertyPath().toString()))
+                .ifPresent(violation -> {
+                    String at = "trainer." + violation.getPropertyPath();
+                    throw InvalidTrainingJobException.invalid(at, at + " " + violation.getMessage());
+                });
+        return trainer;
     }
 
     public static DatasetSpec dataset(String json, TrainingKind kind) {

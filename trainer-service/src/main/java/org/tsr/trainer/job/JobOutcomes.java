@@ -26,6 +26,13 @@ public class JobOutcomes {
         meters.job(job.getKind(), modelRole, "failed", took);
     }
 
+    /** The job ends CANCELLED with its run; its trainer was stopped and its scratch files go. */
+    public void cancelled(TrainingJob job, String modelRole, String reason) {
+        progress.cancel(job.getId(), reason);
+        storage.release(job.getId());
+        meters.job(job.getKind(), modelRole, "cancelled", Duration.ZERO);
+    }
+
     public void succeeded(TrainingJob job, String modelRole, Duration took) {
         meters.job(job.getKind(), modelRole, "succeeded", took);
     }

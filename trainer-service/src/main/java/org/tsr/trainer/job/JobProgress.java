@@ -15,7 +15,7 @@ import org.tsr.trainer.TrainerProperties;
 
 /** A running job's row: started, its step and latest metrics every so often, or failed with the reason. */
 @Component
-class JobProgress {
+public class JobProgress {
 
     private final TrainingJobRepository jobs;
     private final ModelGenerationRepository generations;
@@ -33,7 +33,7 @@ class JobProgress {
         this.every = properties.progressEvery();
     }
 
-    void start(long jobId, int totalSteps, String logLine) {
+    public void start(long jobId, int totalSteps, String logLine) {
         update(jobId, job -> {
             job.start(totalSteps);
             job.appendLog(logLine + "\n");
@@ -41,7 +41,7 @@ class JobProgress {
     }
 
     /** Writes the step and metrics at most every {@code progressEvery}, and always for the last and skipped steps. */
-    TrainingListener listener(long jobId, TrainingListener alsoTell) {
+    public TrainingListener listener(long jobId, TrainingListener alsoTell) {
         return new TrainingListener() {
             private long lastWrite;
 
@@ -75,19 +75,46 @@ class JobProgress {
     }
 
     /** Ends the job failed with its reason; a generation registered ahead for it is marked failed too. */
-    void fail(long jobId, String reason) {
+    /** Appends lines to the job's log tail. */
+    public void log(long jobId, String lines) {
+        update(jobId, job -> job.appendLog(lines.endsWith("\n") ? lines : lines + "\n"));
+    }
+
+    /** Records the executor a job runs on, and its workload when it has one. */
+    public void placed(long jobId, String executor, String workload) {
         update(jobId, job -> {
-            job.fail(reason);
-            if (job.getOutputGenerationId() != null) {
-                generations.findById(job.getOutputGenerationId()).ifPresent(generation -> {
-                    generation.markFailed();
-                    generations.save(generation);
-                });
+            job.assignExecutor(executor);
+            if (workload != null) {
+                job.attachWorkload(workload);
             }
         });
     }
 
-    static Map<String, Object> summary(StepMetrics last, int resumedFromStep, int examples) {
+    /** Ends the job cancelled with its run; a generation registered ahead for it is marked failed. */
+    public void cancel(long jobId, String reason) {
+        update(jobId, job -> {
+            job.cancel(reason);
+            markOutputFailed(job);
+        });
+    }
+
+    public void fail(long jobId, String reason) {
+        update(jobId, job -> {
+            job.fail(reason);
+            markOutputFailed(job);
+        });
+    }
+
+    private void markOutputFailed(TrainingJob job) {
+        if (job.getOutputGenerationId() != null) {
+            generations.findById(job.getOutputGenerationId()).ifPresent(generation -> {
+                generation.markFailed();
+                generations.save(generation);
+            });
+        }
+    }
+
+    public static Map<String, Object> summary(StepMetrics last, int resumedFromStep, int examples) {
         Map<String, Object> metrics = new LinkedHashMap<>(last.asMap());
         metrics.put("examples", examples);
         metrics.put("resumed_from_step", resumedFromStep);

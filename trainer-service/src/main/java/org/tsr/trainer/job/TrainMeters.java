@@ -21,7 +21,7 @@ import org.tsr.engine.training.StepMetrics;
  * timer {@code tsr.train.job} with its outcome.
  */
 @Component
-class TrainMeters {
+public class TrainMeters {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -30,7 +30,7 @@ class TrainMeters {
         this.registry = registry;
     }
 
-    void step(TrainingKind kind, String modelRole, StepMetrics metrics) {
+    public void step(TrainingKind kind, String modelRole, StepMetrics metrics) {
         String kindTag = kind.name().toLowerCase(Locale.ROOT);
         Counter.builder("tsr.train.tokens")
                 .tag("kind", kindTag)

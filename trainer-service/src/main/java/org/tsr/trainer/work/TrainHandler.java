@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.tsr.contract.work.TrainWork;
+import org.tsr.store.run.IterationRepository;
+import org.tsr.store.run.IterationStatus;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.training.TrainingStatus;
@@ -14,11 +16,13 @@ import org.tsr.store.workqueue.LeaseLostException;
 import org.tsr.store.workqueue.PermanentWorkFailure;
 import org.tsr.store.workqueue.WorkHandler;
 import org.tsr.store.workqueue.WorkQueue;
+import org.tsr.trainer.execution.ExecutionContext;
+import org.tsr.trainer.execution.TrainingCancelledException;
+import org.tsr.trainer.execution.TrainingExecutions;
 import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.JobOutcomes;
 import org.tsr.trainer.job.TrainedModel;
 import org.tsr.trainer.job.TrainedModelRegistration;
-import org.tsr.trainer.job.TrainingJobRunner;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +38,8 @@ class TrainHandler implements WorkHandler {
     private static final Logger log = LoggerFactory.getLogger(TrainHandler.class);
 
     private final TrainingJobRepository jobs;
-    private final TrainingJobRunner runner;
+    private final TrainingExecutions executions;
+    private final IterationRepository iterations;
     private final TrainedModelRegistration registration;
     private final JobOutcomes outcomes;
     private final WorkQueue queue;
@@ -42,12 +47,14 @@ class TrainHandler implements WorkHandler {
 
     TrainHandler(
             TrainingJobRepository jobs,
-            TrainingJobRunner runner,
+            TrainingExecutions executions,
+            IterationRepository iterations,
             TrainedModelRegistration registration,
             JobOutcomes outcomes,
             WorkQueue queue) {
         this.jobs = jobs;
-        this.runner = runner;
+        this.executions = executions;
+        this.iterations = iterations;
         this.registration = registration;
         this.outcomes = outcomes;
         this.queue = queue;
@@ -65,13 +72,22 @@ class TrainHandler implements WorkHandler {
             throw new PermanentWorkFailure("training job " + jobId + " is " + job.getStatus()
                     + (job.getError() == null ? "" : ": " + job.getError()));
         }
-        String role = runner.modelRole(job);
+        String role = executions.modelRole(job);
         long start = System.nanoTime();
         TrainedModel trained;
         try {
-            trained = runner.train(job, sideEffect -> queue.whileHeld(unit, sideEffect));
+            trained = executions.train(
+                    job,
+                    new ExecutionContext(
+                            sideEffect -> queue.whileHeld(unit, sideEffect),
+                            () -> queue.grantAttempt(unit),
+                            () -> runCancelled(job)));
         } catch (DataAccessException | LeaseLostException e) {
             throw e;
+        } catch (TrainingCancelledException e) {
+            log.info("Training job {} stopped: {}", jobId, e.getMessage());
+            queue.whileHeld(unit, () -> outcomes.cancelled(job, role, e.getMessage()));
+            throw new PermanentWorkFailure("training job " + jobId + " was cancelled", e);
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             if (e instanceof InvalidTrainingJobException) {
@@ -86,6 +102,14 @@ class TrainHandler implements WorkHandler {
         }
         outcomes.succeeded(job, role, Duration.ofNanos(System.nanoTime() - start));
         return () -> registration.register(trained);
+    }
+
+    private boolean runCancelled(TrainingJob job) {
+        return job.getIterationId() != null
+                && iterations
+                        .findById(job.getIterationId())
+                        .map(iteration -> iteration.getStatus() == IterationStatus.CANCELLED)
+                        .orElse(false);
     }
 
     private long parse(ClaimedUnit unit) {
