@@ -205,7 +205,8 @@ class PhaseWork {
         TrainingJob job = trainingJobs.save(
                 TrainingJob.sft(bootstrap.baseGenerationId(), datasetJson, json.writeValueAsString(hyperparameters))
                         .forIteration(run.getId(), iteration.getId())
-                        .producing(iteration.getPolicyGenerationId()));
+                        .producing(iteration.getPolicyGenerationId())
+                        .trainedOn(json.writeValueAsString(settings.trainerOrDefaults())));
         queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + "SFT", new TrainWork(job.getId())));
     }
 
@@ -228,7 +229,8 @@ class PhaseWork {
         TrainingJob job = trainingJobs.save(
                 TrainingJob.dpo(policy.getId(), policy.getId(), datasetJson, json.writeValueAsString(hyperparameters))
                         .forIteration(run.getId(), iteration.getId())
-                        .producing(output.getId()));
+                        .producing(output.getId())
+                        .trainedOn(json.writeValueAsString(settings.trainerOrDefaults())));
         queue.enqueue(unit(WorkStage.TRAIN, iteration, keys + kind.name(), new TrainWork(job.getId())));
         return output;
     }

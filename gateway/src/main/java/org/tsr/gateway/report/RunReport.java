@@ -58,9 +58,21 @@ public record RunReport(
         }
     }
 
-    /** A DPO job: the dataset it trained on, the generation it made and its last logged metrics. */
+    /**
+     * A DPO job: the dataset it trained on, the generation it made, where it trained and its last logged metrics.
+     *
+     * @param executor embedded, process, kubernetes-job or kubeflow; null until the job started
+     * @param workload the Kubernetes Job or TrainJob that trained it, if any
+     */
     public record TrainingReport(
-            String dataset, String role, Long generationId, String status, int steps, JsonNode metrics) {}
+            String dataset,
+            String role,
+            Long generationId,
+            String status,
+            int steps,
+            String executor,
+            String workload,
+            JsonNode metrics) {}
 
     /**
      * @param wallSeconds from entering the phase to leaving it

@@ -78,7 +78,7 @@ public class RunReports {
     private List<RunReport.TrainingReport> training(long iterationId) {
         return jdbc.sql("""
                         select j.dataset ->> 'dataset' as dataset, g.kind, j.output_generation_id, j.status, j.step,
-                               j.metrics::text as metrics
+                               j.executor, j.workload, j.metrics::text as metrics
                         from training_job j
                         left join model_generation g on g.id = j.output_generation_id
                         where j.iteration_id = :iteration and j.kind = 'DPO'
@@ -91,6 +91,8 @@ public class RunReports {
                         rs.getObject("output_generation_id", Long.class),
                         rs.getString("status"),
                         rs.getInt("step"),
+                        rs.getString("executor"),
+                        rs.getString("workload"),
                         json.readTree(rs.getString("metrics"))))
                 .list();
     }

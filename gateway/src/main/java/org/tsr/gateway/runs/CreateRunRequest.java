@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingSettings;
 import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.run.RunMethod;
@@ -18,7 +19,8 @@ import org.tsr.store.run.RunMethod;
  * fine-tuned into M0 ({@code bootstrap}); exactly one of the two. Left out: K 4, 3 judge samples, sampling at temperature 0.7 and top-p 0.9 with 128 tokens, judging
  * at temperature 0.7 with 256 tokens and the default rubric, automatic advance, chat format on, 16 prompts per
  * generation unit, 64 responses per judging unit, and evaluation when the prompt set has EVAL prompts with
- * reference answers.
+ * reference answers. {@code trainer} (executor, nodes, gpusPerNode, image) says where the run's training jobs run;
+ * what it leaves out takes trainer-service's configuration.
  */
 public record CreateRunRequest(
         @NotBlank @Size(max = 200) String name,
@@ -36,7 +38,8 @@ public record CreateRunRequest(
         Boolean chat,
         @Min(1) @Max(4096) Integer promptsPerUnit,
         @Min(1) @Max(4096) Integer responsesPerUnit,
-        @Valid Evaluation evaluation) {
+        @Valid Evaluation evaluation,
+        @Valid TrainerSettings trainer) {
 
     /** New tokens per sample at most, whatever the model (the generator also holds it to the model's context). */
     static final int MAX_TOKENS = 131_072;
@@ -131,6 +134,7 @@ public record CreateRunRequest(
                         evaluation == null || evaluation.enabled() == null ? evalPrompts : evaluation.enabled(),
                         evaluation == null || evaluation.maxTokens() == null
                                 ? (s.maxTokens() == null ? 128 : s.maxTokens())
-                                : evaluation.maxTokens()));
+                                : evaluation.maxTokens()),
+                trainer == null ? TrainerSettings.defaults() : trainer);
     }
 }

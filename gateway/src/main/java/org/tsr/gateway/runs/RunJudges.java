@@ -97,6 +97,7 @@ class RunJudges {
                 settings.promptsPerUnit(),
                 settings.responsesPerUnit(),
                 settings.bootstrap(),
-                settings.evaluation());
+                settings.evaluation(),
+                settings.trainer());
     }
 }

@@ -3,6 +3,7 @@ package org.tsr.gateway.settings;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingSettings;
 
 /**
@@ -23,6 +24,8 @@ import org.tsr.contract.training.TrainingSettings;
  * @param bootstrap how M0 is trained first, or null when the run starts from an existing generation
  * @param evaluation how each trained generation is evaluated on the held-out set; null (as in runs created before
  *     evaluation existed) means not at all
+ * @param trainer where the run's training jobs run; null (as in runs created before executors existed) leaves it all
+ *     to trainer-service's configuration
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSettings(
@@ -38,7 +41,8 @@ public record RunSettings(
         int promptsPerUnit,
         int responsesPerUnit,
         Bootstrap bootstrap,
-        Evaluation evaluation) {
+        Evaluation evaluation,
+        TrainerSettings trainer) {
 
     /**
      * How M0 is made when the run does not start from an existing generation: SFT of a base generation on the
@@ -52,6 +56,11 @@ public record RunSettings(
      * response each, graded by the oracle against the prompt's reference answer.
      */
     public record Evaluation(boolean enabled, int maxTokens) {}
+
+    /** Where the run's training jobs run, with nothing chosen for a run created before executors existed. */
+    public TrainerSettings trainerOrDefaults() {
+        return trainer == null ? TrainerSettings.defaults() : trainer;
+    }
 
     public boolean evaluates() {
         return evaluation != null && evaluation.enabled();

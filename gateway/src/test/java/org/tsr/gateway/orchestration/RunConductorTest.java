@@ -118,6 +118,7 @@ class RunConductorTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -255,6 +256,7 @@ class RunConductorTest {
                 null,
                 null,
                 null,
+                null,
                 null);
 
         RunView run = catalog.create(request);
@@ -304,6 +306,7 @@ class RunConductorTest {
                 null,
                 null,
                 null,
+                null,
                 null);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.create(neither))
@@ -346,6 +349,7 @@ class RunConductorTest {
                 null,
                 null,
                 org.tsr.gateway.settings.RunSettings.Advance.MANUAL,
+                null,
                 null,
                 null,
                 null,
@@ -518,6 +522,7 @@ class RunConductorTest {
                 1,
                 null,
                 judge,
+                null,
                 null,
                 null,
                 null,

@@ -3,6 +3,7 @@ package org.tsr.standalone.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.standalone.console.UserError;
 import org.tsr.standalone.experiment.DemoExperiment;
 import org.tsr.standalone.experiment.DemoSettings;
@@ -121,8 +122,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "A short experiment for a first look or a CI check: 1 SR and 1 TSR iteration, few prompts.")
     boolean quick;
 
+    @Option(
+            names = "--trainer",
+            defaultValue = "embedded",
+            description = "Where training jobs run: embedded (inside the platform's JVM) or process (each job in a"
+                    + " child process of its own, as a kubernetes-job pod runs it) (default: ${DEFAULT-VALUE}).")
+    String trainer;
+
     @Mixin
     PlatformOptions platform;
+
+    private TrainingExecutor trainerExecutor;
 
     @Override
     public Integer call() {
@@ -162,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
         require(nllWeight >= 0 && nllWeight <= 10, "--nll-weight must be between 0 and 10");
         require(judgeSamples >= 1 && judgeSamples <= 16, "--judge-samples must be between 1 and 16");
         platform.check();
+        trainerExecutor = trainerExecutor();
         if (quick) {
             return new DemoSettings(
                     out,
@@ -183,7 +194,8 @@ final class DemoCommand implements Callable<Integer> {
                     platform.dbUrl,
                     platform.dbUser,
                     platform.dbPassword,
-                    platform.port);
+                    platform.port,
+                    trainerExecutor);
         }
         return new DemoSettings(
                 out,
@@ -205,7 +217,22 @@ final class DemoCommand implements Callable<Integer> {
                 platform.dbUrl,
                 platform.dbUser,
                 platform.dbPassword,
-                platform.port);
+                platform.port,
+                trainerExecutor);
+    }
+
+    private TrainingExecutor trainerExecutor() {
+        TrainingExecutor executor;
+        try {
+            executor = TrainingExecutor.of(trainer);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--trainer must be embedded or process, got '" + trainer + "'");
+        }
+        if (executor.onKubernetes()) {
+            throw new UserError("--trainer " + executor + " needs a Kubernetes cluster; the demo trains on this machine"
+                    + " (embedded or process). See docs/deployment.md to run on a cluster.");
+        }
+        return executor;
     }
 
     private static void require(boolean condition, String message) {

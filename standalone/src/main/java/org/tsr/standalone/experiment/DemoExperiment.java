@@ -56,7 +56,14 @@ public final class DemoExperiment {
         LocalPlatform.preflight(folder, settings.port());
         out.println("Output folder: " + folder);
         try (LocalPlatform.Running platform = LocalPlatform.start(
-                folder, settings.port(), settings.dbUrl(), settings.dbUser(), settings.dbPassword(), out, started)) {
+                folder,
+                settings.port(),
+                settings.dbUrl(),
+                settings.dbUser(),
+                settings.dbPassword(),
+                settings.trainer(),
+                out,
+                started)) {
             GatewayClient api = platform.api();
             List<SeedRuns> results = new ArrayList<>();
             for (int i = 0; i < settings.seeds(); i++) {

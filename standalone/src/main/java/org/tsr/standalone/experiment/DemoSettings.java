@@ -2,6 +2,7 @@ package org.tsr.standalone.experiment;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.standalone.console.UserError;
 
 /**
@@ -41,7 +42,8 @@ public record DemoSettings(
         String dbUrl,
         String dbUser,
         String dbPassword,
-        int port) {
+        int port,
+        TrainingExecutor trainer) {
 
     public enum Method {
         SR,

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.standalone.Platform;
 import org.tsr.standalone.Platform.Service;
 import org.tsr.standalone.console.ProgressView;
@@ -52,13 +53,30 @@ public final class LocalPlatform {
             String dbPassword,
             PrintWriter out,
             Instant started) {
+        return start(folder, gatewayPort, dbUrl, dbUser, dbPassword, TrainingExecutor.EMBEDDED, out, started);
+    }
+
+    /** As {@link #start(Path, int, String, String, String, PrintWriter, Instant)}, training on {@code trainer}. */
+    public static Running start(
+            Path folder,
+            int gatewayPort,
+            String dbUrl,
+            String dbUser,
+            String dbPassword,
+            TrainingExecutor trainer,
+            PrintWriter out,
+            Instant started) {
         LocalDatabase database = LocalDatabase.open(dbUrl, dbUser, dbPassword);
         try {
             out.println("Database: " + (database.embedded() ? "embedded PostgreSQL" : database.url()));
             out.println("Starting the five services (gateway on port " + gatewayPort + ", log in "
                     + folder.resolve("platform.log") + ") ...");
-            Platform platform = Platform.start(
-                    database.url(), database.user(), database.password(), settings(folder), ports(gatewayPort));
+            Map<String, String> settings = settings(folder);
+            settings.put("tsr.trainer.executor", trainer.id());
+            out.println("Training executor: " + trainer
+                    + (trainer == TrainingExecutor.PROCESS ? " (each training job in a child process)" : ""));
+            Platform platform =
+                    Platform.start(database.url(), database.user(), database.password(), settings, ports(gatewayPort));
             out.println("Services up after " + ProgressView.clock(Duration.between(started, Instant.now())));
             return new Running(database, platform, new GatewayClient(gatewayPort));
         } catch (RuntimeException e) {

@@ -41,6 +41,9 @@ public final class ExperimentReport {
         StringBuilder md = new StringBuilder();
         md.append("# Self-Rewarding (SR) vs Temporal Self-Rewarding (TSR) on the built-in task suite\n\n");
         md.append("Settings: ").append(settings).append(".\n\n");
+        md.append("Training executor: ")
+                .append(summary.trainerExecutor() == null ? "none (no DPO job started)" : summary.trainerExecutor())
+                .append(".\n\n");
         md.append("Took ")
                 .append(clock(took))
                 .append(" in all (M0's SFT: ")

@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * rates instead (each seed has its own prompts, M0 and training, so that interval covers both sources of noise); a
  * group of one seed keeps the run's interval over prompts.
  */
-public record ExperimentSummary(M0 m0, List<RunSummary> runs, List<Group> groups) {
+public record ExperimentSummary(
+        @JsonProperty("trainer_executor") String trainerExecutor, M0 m0, List<RunSummary> runs, List<Group> groups) {
 
     public record M0(
             @JsonProperty("exact_rate") Double exactRate,
@@ -84,12 +85,33 @@ public record ExperimentSummary(M0 m0, List<RunSummary> runs, List<Group> groups
         List<Group> groups = new ArrayList<>();
         byGroup.values().forEach(group -> groups.add(group(group)));
         return new ExperimentSummary(
+                executors(seeds),
                 new M0(
                         mean(m0.stream().map(M0Seed::exactRate).toList()),
                         mean(m0.stream().map(M0Seed::meanGrade).toList()),
                         m0),
                 runs,
                 groups);
+    }
+
+    /**
+     * Where the runs' DPO jobs trained, as the trainer recorded it: one executor's name, several joined by commas if
+     * they differed, or null if no job started.
+     */
+    static String executors(List<SeedRuns> seeds) {
+        java.util.SortedSet<String> executors = new java.util.TreeSet<>();
+        for (SeedRuns seed : seeds) {
+            for (JsonNode report : seed.reports().values()) {
+                for (JsonNode iteration : report.path("iterations")) {
+                    for (JsonNode job : iteration.path("training")) {
+                        if (job.path("executor").isString()) {
+                            executors.add(job.path("executor").asString());
+                        }
+                    }
+                }
+            }
+        }
+        return executors.isEmpty() ? null : String.join(",", executors);
     }
 
     /** The group of a method and judge, if the experiment ran it. */

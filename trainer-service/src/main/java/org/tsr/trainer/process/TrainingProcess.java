@@ -11,6 +11,7 @@ import java.util.List;
 import org.tsr.contract.training.TrainingKind;
 import org.tsr.engine.EngineOptions;
 import org.tsr.engine.training.StepMetrics;
+import org.tsr.trainer.export.ExportFormatException;
 import org.tsr.trainer.export.ExportedExamples;
 import org.tsr.trainer.export.JobExport;
 import org.tsr.trainer.export.JobExports;
@@ -71,6 +72,9 @@ public final class TrainingProcess {
             return 0;
         } catch (InvalidTrainingJobException e) {
             events.println(ProgressLines.failed(e.getMessage(), e.field()));
+            return 2;
+        } catch (ExportFormatException e) {
+            events.println(ProgressLines.failed(e.getMessage(), "export"));
             return 2;
         } catch (RuntimeException | OutOfMemoryError e) {
             e.printStackTrace();
