@@ -140,6 +140,17 @@ class HostileInputTest {
                 400,
                 "dpo.lora.targetModules");
         assertRefused(send("POST", "/api/v1/runs", run("\"dpo\": {\"weightDecay\": 1}")), 400, "dpo.weightDecay");
+        // where training runs: a known executor, bounded nodes and GPUs, an image reference without shell characters
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"trainer\": {\"executor\": \"slurm\"}")), 400, "trainer.executor");
+        assertRefused(send("POST", "/api/v1/runs", run("\"trainer\": {\"nodes\": 0}")), 400, "trainer.nodes");
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"trainer\": {\"gpusPerNode\": 1000}")), 400, "trainer.gpusPerNode");
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"trainer\": {\"image\": \"trl:1; rm -rf /\"}")),
+                400,
+                "trainer.image");
+        assertRefused(send("POST", "/api/v1/runs", run("\"trainer\": {\"gpus\": 8}")), 400, "trainer.gpus");
         assertRefused(send("POST", "/api/v1/runs", "{\"name\": "), 400, null);
 
         assertThat(runs.count()).isEqualTo(before);

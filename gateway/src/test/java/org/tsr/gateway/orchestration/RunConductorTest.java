@@ -161,6 +161,8 @@ class RunConductorTest {
         assertThat(json.readTree(job.getDataset()).get("dataset").asString()).isEqualTo("SR");
         assertThat(json.readTree(job.getHyperparameters()).get("chat").asBoolean())
                 .isTrue();
+        // nothing chosen: trainer-service's configuration decides where it trains
+        assertThat(json.readTree(job.getTrainer()).isEmpty()).isTrue();
         conductor.tick();
 
         RunView done = catalog.view(run.id());
@@ -257,7 +259,8 @@ class RunConductorTest {
                 null,
                 null,
                 null,
-                null);
+                new org.tsr.contract.training.TrainerSettings(
+                        org.tsr.contract.training.TrainingExecutor.PROCESS, null, null, null));
 
         RunView run = catalog.create(request);
 
@@ -277,6 +280,7 @@ class RunConductorTest {
                 .isEqualTo("IFT");
         assertThat(json.readTree(job.getHyperparameters()).get("epochs").asInt())
                 .isEqualTo(2);
+        assertThat(json.readTree(job.getTrainer()).get("executor").asString()).isEqualTo("process");
 
         conductor.tick();
 
