@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code tsr demo --quick} end to end: M0 bootstrapped on the suite, one SR and one TSR iteration through the
- * gateway, every generation evaluated, and a report whose numbers are all there and in range.
+ * gateway, every generation evaluated, and a report whose numbers are all there and in range; every training job in
+ * a child process of its own (the process executor).
  */
 class QuickExperimentTest {
 
@@ -27,6 +28,8 @@ class QuickExperimentTest {
                 "--quick",
                 "--judges",
                 "self,oracle,noisy:0.5",
+                "--trainer",
+                "process",
                 "-o",
                 out.toString(),
                 "--port",
@@ -41,6 +44,14 @@ class QuickExperimentTest {
         assertThat(outcome.code()).as(outcome.err()).isZero();
         String report = Files.readString(out.resolve("report.md"));
         assertThat(report).contains("## Verdict", "TSR", "SR", "![win-rate](charts/win-rate.png)");
+        // every training ran as a child process of the platform, and the report says so
+        assertThat(report).contains("Training executor: process.");
+        assertThat(JsonMapper.builder()
+                        .build()
+                        .readTree(out.resolve("summary.json").toFile())
+                        .get("trainer_executor")
+                        .asString())
+                .isEqualTo("process");
         for (String chart :
                 new String[] {"win-rate", "score-gap", "hidden-similarity", "dpo-margin", "judge-agreement"}) {
             byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart + ".png"));

@@ -60,6 +60,11 @@ class TsrCommandTest {
                 .isEqualTo("tsr: --preset must be quick or full, got 'huge'");
         assertThat(tsr("demo", "--judge-samples", "0").err().strip())
                 .isEqualTo("tsr: --judge-samples must be between 1 and 16");
+        assertThat(tsr("demo", "--trainer", "slurm").err().strip())
+                .isEqualTo("tsr: --trainer must be embedded or process, got 'slurm'");
+        assertThat(tsr("demo", "--trainer", "kubeflow").err().strip())
+                .isEqualTo("tsr: --trainer kubeflow needs a Kubernetes cluster; the demo trains on this machine"
+                        + " (embedded or process). See docs/deployment.md to run on a cluster.");
     }
 
     @Test
