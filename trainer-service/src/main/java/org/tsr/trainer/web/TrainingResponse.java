@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A training job's state: progress as step of total steps, the latest step's metrics (TRL names), and once done
- * the generation it produced or why it failed.
+ * the generation it produced or why it failed; where it trains ({@code executor}, and the Kubernetes {@code workload}
+ * when it has one) once it started.
  */
 public record TrainingResponse(
         long id,
@@ -21,6 +22,8 @@ public record TrainingResponse(
         long baseGenerationId,
         Long referenceGenerationId,
         Long outputGenerationId,
+        String executor,
+        String workload,
         String error,
         String logTail,
         Instant createdAt,
@@ -40,6 +43,8 @@ public record TrainingResponse(
                 job.getBaseGenerationId(),
                 job.getReferenceGenerationId(),
                 job.getOutputGenerationId(),
+                job.getExecutor(),
+                job.getWorkload(),
                 job.getError(),
                 job.getLogTail(),
                 job.getCreatedAt(),

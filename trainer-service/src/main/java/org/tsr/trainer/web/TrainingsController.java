@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.tsr.contract.training.DatasetSpec;
+import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingKind;
 import org.tsr.contract.training.TrainingSettings;
 import org.tsr.contract.work.TrainWork;
@@ -73,11 +74,12 @@ class TrainingsController {
         } else {
             data.examples(spec);
         }
+        String trainer = JobJson.write(request.trainer() == null ? TrainerSettings.defaults() : request.trainer());
         TrainingJob job = transactions.execute(status -> {
-            TrainingJob saved = jobs.save(
-                    kind == TrainingKind.DPO
+            TrainingJob saved = jobs.save((kind == TrainingKind.DPO
                             ? TrainingJob.dpo(request.baseGenerationId(), reference, datasetJson, hyperparameters)
-                            : TrainingJob.sft(request.baseGenerationId(), datasetJson, hyperparameters));
+                            : TrainingJob.sft(request.baseGenerationId(), datasetJson, hyperparameters))
+                    .trainedOn(trainer));
             queue.enqueue(NewWorkUnit.of(WorkStage.TRAIN, null, JobJson.write(new TrainWork(saved.getId())))
                     .withKey("training-job-" + saved.getId()));
             return saved;

@@ -33,6 +33,9 @@ class TrainingsControllerTest {
     @Autowired
     WorkQueue queue;
 
+    @Autowired
+    org.tsr.store.training.TrainingJobRepository jobs;
+
     final JsonMapper json = JsonMapper.builder().build();
     TrainingScenario.SrIteration sr;
 
@@ -140,6 +143,29 @@ class TrainingsControllerTest {
         assertThat(json.readTree(response.body()).get("detail").asString())
                 .contains("unknown module 'qkv_proj'")
                 .contains("gate_proj");
+    }
+
+    @Test
+    void aJobCanChooseWhereItTrainsWithinBounds() throws Exception {
+        String chosen = dpo(sr.m0().getId(), "SR", "{}").strip();
+        chosen = chosen.substring(0, chosen.length() - 1) + ", \"trainer\": {\"executor\": \"process\"}}";
+        HttpResponse<String> created = post(chosen);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        assertThat(jobs.findById(json.readTree(created.body()).get("id").asLong())
+                        .orElseThrow()
+                        .getTrainer())
+                .contains("\"process\"");
+
+        for (String[] bad : new String[][] {
+            {"{\"executor\": \"ray\"}", "trainer.executor"},
+            {"{\"nodes\": 0}", "trainer.nodes"},
+            {"{\"gpusPerNode\": 17}", "trainer.gpusPerNode"},
+            {"{\"image\": \"$(curl evil)\"}", "trainer.image"}
+        }) {
+            String body = dpo(sr.m0().getId(), "SR", "{}").strip();
+            body = body.substring(0, body.length() - 1) + ", \"trainer\": " + bad[0] + "}";
+            assertProblem(post(body), 400, bad[1]);
+        }
     }
 
     @Test

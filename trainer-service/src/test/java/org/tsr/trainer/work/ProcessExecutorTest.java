@@ -19,6 +19,8 @@ import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.pair.PreferencePair;
 import org.tsr.store.pair.PreferencePairRepository;
 import org.tsr.store.prompt.PromptSet;
+import org.tsr.store.run.Iteration;
+import org.tsr.store.run.IterationRepository;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.training.TrainingStatus;
@@ -59,6 +61,9 @@ class ProcessExecutorTest {
 
     @Autowired
     PreferencePairRepository pairs;
+
+    @Autowired
+    IterationRepository iterations;
 
     final JsonMapper json = JsonMapper.builder().build();
 
@@ -121,6 +126,49 @@ class ProcessExecutorTest {
     }
 
     @Test
+    void cancellingTheRunStopsTheTrainerProcessAndEndsTheJobCancelled() throws Exception {
+        TrainingScenario.SrIteration sr = scenario.srIteration();
+        TrainingJob job = jobs.save(TrainingJob.dpo(
+                        sr.m0().getId(),
+                        sr.m0().getId(),
+                        "{\"iterationId\": %d, \"dataset\": \"SR\"}"
+                                .formatted(sr.iteration().getId()),
+                        "{\"epochs\": 1000, \"batchSize\": 1, \"maxLength\": 96, \"checkpointEvery\": 0}")
+                .forIteration(sr.run().getId(), sr.iteration().getId())
+                .trainedOn("{\"executor\": \"process\"}"));
+        long unit = enqueue(job);
+        Thread worker = new Thread(this::drain, "train-worker");
+        worker.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (jobs.findById(job.getId()).orElseThrow().getStep() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(jobs.findById(job.getId()).orElseThrow().getStep())
+                .as("the child trains")
+                .isPositive();
+
+        Iteration iteration = iterations.findById(sr.iteration().getId()).orElseThrow();
+        iteration.cancel();
+        iterations.save(iteration);
+        worker.join(Duration.ofSeconds(30).toMillis());
+
+        assertThat(worker.isAlive())
+                .as("the worker stopped following the child")
+                .isFalse();
+        TrainingJob cancelled = jobs.findById(job.getId()).orElseThrow();
+        assertThat(cancelled.getStatus()).isEqualTo(TrainingStatus.CANCELLED);
+        assertThat(cancelled.getError()).contains("was cancelled");
+        assertThat(cancelled.getStep()).isLessThan(cancelled.getTotalSteps());
+        assertThat(queue.find(unit).orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(process ->
+                                process.info().commandLine().orElse("").contains("jobs/" + job.getId() + "/export"))
+                        .toList())
+                .as("no trainer process left")
+                .isEmpty();
+    }
+
+    @Test
     void anExecutorThisServiceHasNotEnabledFailsTheJobNamingIt() {
         TrainingScenario.SrIteration sr = scenario.srIteration();
         TrainingJob job = jobs.save(dpoJob(sr).trainedOn("{\"executor\": \"kubeflow\", \"nodes\": 2}"));
@@ -132,8 +180,7 @@ class ProcessExecutorTest {
         TrainingJob failed = jobs.findById(job.getId()).orElseThrow();
         assertThat(failed.getStatus()).isEqualTo(TrainingStatus.FAILED);
         assertThat(failed.getError()).contains("kubeflow is not enabled on this trainer-service");
-        assertThat(Files.exists(Path.of("target/test-checkpoints/models/job-" + job.getId())))
-                .isFalse();
+        assertThat(failed.getExecutor()).as("it never started").isNull();
     }
 
     @Test
