@@ -57,7 +57,7 @@ public class TrainingExecutions {
         if (job.getExecutor() == null) {
             progress.placed(job.getId(), trainer.executor().id(), null);
         }
-        PreparedJob prepared = jobs.prepare(job, trainer, null);
+        PreparedJob prepared = jobs.prepare(job, trainer);
         return execution.train(prepared, context);
     }
 }

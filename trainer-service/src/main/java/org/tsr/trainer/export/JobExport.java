@@ -17,7 +17,8 @@ import org.tsr.contract.training.TrainingSettings;
  * @param examples the examples file in the export folder, TRL's dataset format ({@link ExportedExamples})
  * @param output the folder the trained model is written to
  * @param trainingCheckpoint the folder of the resumable training checkpoint, the same on every attempt
- * @param trl the job's settings as TRL's DPOConfig or SFTConfig arguments, for the kubeflow executor's TRL trainer
+ * @param trl the job's settings as TRL's DPOConfig or SFTConfig arguments ({@code TrlArguments}), read by the TRL
+ *     trainer in deploy/trainer; null unless the job runs on the kubeflow executor
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobExport(

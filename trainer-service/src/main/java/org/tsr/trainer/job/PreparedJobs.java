@@ -10,8 +10,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.tsr.contract.training.DatasetSpec;
 import org.tsr.contract.training.TrainerSettings;
+import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.contract.training.TrainingKind;
 import org.tsr.contract.training.TrainingSettings;
+import org.tsr.engine.training.InvalidTrainingOptionException;
 import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.pair.PreferencePair;
 import org.tsr.store.pair.PreferencePairRepository;
@@ -63,14 +65,15 @@ public class PreparedJobs {
     }
 
     /**
-     * Reads the job as its executor will train it.
+     * Reads the job as its executor will train it. A job for the kubeflow executor, which trains with TRL, also gets
+     * its settings as TRL's arguments; one TRL cannot train as the engine would is refused here, naming the setting.
      *
-     * @param trl the job's settings as TRL arguments, recorded in the export for the TRL trainer
      * @throws InvalidTrainingJobException if the job cannot be trained as written
      */
-    public PreparedJob prepare(TrainingJob job, TrainerSettings trainer, Map<String, Object> trl) {
+    public PreparedJob prepare(TrainingJob job, TrainerSettings trainer) {
         TrainingKind kind = job.getKind();
         TrainingSettings settings = JobJson.settings(job.getHyperparameters(), kind);
+        Map<String, Object> trl = trainer.executor() == TrainingExecutor.KUBEFLOW ? trlArguments(kind, settings) : null;
         DatasetSpec spec = JobJson.dataset(job.getDataset(), kind);
         Path base = trainable.folder(job.getBaseGenerationId(), "baseGenerationId");
         Path work = storage.workDir(job.getId());
@@ -110,6 +113,14 @@ public class PreparedJobs {
                 work.resolve("checkpoint").toAbsolutePath().toString(),
                 trl);
         return new PreparedJob(export, modelRole(job), pairRows, pairIds, sftRows);
+    }
+
+    private static Map<String, Object> trlArguments(TrainingKind kind, TrainingSettings settings) {
+        try {
+            return TrlArguments.of(kind, settings);
+        } catch (InvalidTrainingOptionException e) {
+            throw InvalidTrainingJobException.invalid("hyperparameters." + e.field(), e.getMessage(), e);
+        }
     }
 
     /** Stores reference log-probabilities computed for the job's pairs, {chosen, rejected} in the pairs' order. */
