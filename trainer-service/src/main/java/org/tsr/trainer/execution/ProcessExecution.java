@@ -106,7 +106,7 @@ class ProcessExecution implements TrainingExecution {
             throw new IllegalStateException(
                     "the trainer process exited without reporting a finished model" + tail(stderr));
         }
-        imports.validate(job.export().outputPath());
+        imports.importModel(job);
         return jobs.publish(job, remote.finished().steps(), remote.summary(), context.whileHeld());
     }
 

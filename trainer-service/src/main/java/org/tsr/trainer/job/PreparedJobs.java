@@ -1,7 +1,9 @@
 package org.tsr.trainer.job;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +32,9 @@ import org.tsr.trainer.storage.CheckpointStorage;
  */
 @Component
 public class PreparedJobs {
+
+    /** Where the publication of a model trained as a LoRA adapter keeps the adapter folder. */
+    public static final String ADAPTER_FOLDER = "adapter";
 
     private final ModelGenerationRepository generations;
     private final TrainingData data;
@@ -146,9 +151,15 @@ public class PreparedJobs {
      * @param summary the last step's metrics with the job's totals, for the job and the new generation
      */
     public TrainedModel publish(PreparedJob job, int steps, Map<String, Object> summary, Consumer<Runnable> whileHeld) {
+        boolean adapter = Files.isDirectory(job.export().outputPath().resolve(ADAPTER_FOLDER));
         String[] uri = new String[1];
         whileHeld.accept(
                 () -> uri[0] = storage.publish(job.jobId(), job.export().outputPath()));
-        return new TrainedModel(job.jobId(), uri[0], steps, JobJson.write(summary));
+        Map<String, Object> metrics = new LinkedHashMap<>(summary);
+        if (adapter) {
+            // trained as a LoRA adapter (TRL): the generation is the merged model, the adapter kept inside it
+            metrics.put("peft_adapter", uri[0] + ADAPTER_FOLDER);
+        }
+        return new TrainedModel(job.jobId(), uri[0], steps, JobJson.write(metrics));
     }
 }
