@@ -20,12 +20,15 @@ final class JavaCommand {
     private JavaCommand() {}
 
     static List<String> of(Class<?> main, List<String> jvmOptions, List<String> arguments) {
+        return of(main, jvmOptions, arguments, System.getProperty("java.class.path"));
+    }
+
+    static List<String> of(Class<?> main, List<String> jvmOptions, List<String> arguments, String classPath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(inheritedOptions());
-        String classPath = System.getProperty("java.class.path");
-        if (isBootJar(classPath)) {
+        if (isBootLayout(classPath)) {
             command.add("-Dloader.main=" + main.getName());
             command.add("-cp");
             command.add(classPath);
@@ -53,14 +56,22 @@ final class JavaCommand {
         return options;
     }
 
-    private static boolean isBootJar(String classPath) {
-        if (classPath == null || classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+    /**
+     * A Spring Boot executable jar, or the folder a container image extracts it into ({@code java -Djarmode=tools
+     * extract}: the classes under {@code BOOT-INF/}, started with the launcher from that folder).
+     */
+    private static boolean isBootLayout(String classPath) {
+        if (classPath == null || classPath.isEmpty() || classPath.contains(java.io.File.pathSeparator)) {
             return false;
         }
-        Path jar = Path.of(classPath);
-        if (!Files.isRegularFile(jar)) {
-            return false;
+        Path entry = Path.of(classPath);
+        if (Files.isDirectory(entry)) {
+            return Files.isDirectory(entry.resolve("BOOT-INF"));
         }
+        return classPath.endsWith(".jar") && Files.isRegularFile(entry) && hasStartClass(entry);
+    }
+
+    private static boolean hasStartClass(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             return file.getManifest() != null
                     && file.getManifest().getMainAttributes().getValue("Start-Class") != null;
