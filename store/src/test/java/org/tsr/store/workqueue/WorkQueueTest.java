@@ -137,6 +137,34 @@ class WorkQueueTest {
     }
 
     @Test
+    void anAttemptThatOnlyFollowsWorkRunningElsewhereIsGivenBack() throws Exception {
+        long id = queue.enqueue(
+                NewWorkUnit.of(WorkStage.TRAIN, null, "{\"trainingJobId\": 1}").withMaxAttempts(1));
+        ClaimedUnit first = queue.claim(WorkStage.TRAIN, "trainer-a", 1).get(0);
+        // trainer-a submitted a Kubernetes workload and dies while following it
+        Thread.sleep(2_300);
+        assertThat(queue.claim(WorkStage.TRAIN, "trainer-b", 1))
+                .as("its only attempt is used up")
+                .isEmpty();
+
+        long again = queue.enqueue(
+                NewWorkUnit.of(WorkStage.TRAIN, null, "{\"trainingJobId\": 2}").withMaxAttempts(1));
+        ClaimedUnit following = queue.claim(WorkStage.TRAIN, "trainer-a", 1).get(0);
+        assertThat(queue.grantAttempt(following)).isTrue();
+        Thread.sleep(2_300);
+        ClaimedUnit reattached = queue.claim(WorkStage.TRAIN, "trainer-b", 1).get(0);
+
+        assertThat(reattached.id()).isEqualTo(again);
+        assertThat(reattached.attempt()).isEqualTo(2);
+        assertThat(queue.grantAttempt(following))
+                .as("a claim that lost the unit gives nothing back")
+                .isFalse();
+        assertThat(queue.find(again).orElseThrow().maxAttempts()).isEqualTo(2);
+        assertThat(queue.find(id).orElseThrow().status()).isEqualTo(WorkStatus.FAILED);
+        assertThat(first.attempt()).isEqualTo(1);
+    }
+
+    @Test
     void permanentFailureSkipsTheRemainingAttempts() {
         long id = queue.enqueue(NewWorkUnit.of(WorkStage.GENERATE, null, "{\"generation\": 404}"));
         ClaimedUnit unit = queue.claim(WorkStage.GENERATE, "worker", 1).get(0);
