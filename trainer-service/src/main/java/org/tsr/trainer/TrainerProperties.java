@@ -1,6 +1,7 @@
 package org.tsr.trainer;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -27,6 +28,8 @@ import org.tsr.engine.EngineOptions;
  * @param referenceBatchPairs pairs per forward pass when the reference model scores a dataset
  * @param executor where jobs train unless a run's {@code trainer.executor} says otherwise: embedded, process,
  *     kubernetes-job or kubeflow
+ * @param gpusPerNode GPUs each Kubernetes training pod asks for unless a run's {@code trainer.gpusPerNode} says
+ *     otherwise; 0 trains on the CPU
  * @param process how the process executor starts its trainer
  */
 @Validated
@@ -43,6 +46,10 @@ public record TrainerProperties(
         @DefaultValue("2s") @NotNull @DurationMin Duration progressEvery,
         @DefaultValue("8") @Positive int referenceBatchPairs,
         @DefaultValue("embedded") @NotNull TrainingExecutor executor,
+
+        @DefaultValue("0") @PositiveOrZero @Max(TrainerSettings.MAX_GPUS_PER_NODE)
+        int gpusPerNode,
+
         @DefaultValue @NotNull @Valid Process process) {
 
     public EngineOptions engineOptions() {
@@ -51,7 +58,7 @@ public record TrainerProperties(
 
     /** The trainer settings a job gets for whatever its run leaves out. */
     public TrainerSettings trainerDefaults() {
-        return new TrainerSettings(executor, 1, 0, null);
+        return new TrainerSettings(executor, 1, gpusPerNode, null);
     }
 
     /** @param jvmOptions options of the trainer process's JVM, its heap size first of all */

@@ -29,7 +29,8 @@ class TrainerPropertiesTest {
                         "tsr.trainer.idle-poll=0s",
                         "tsr.trainer.device= ",
                         "tsr.trainer.progress-every=-1s",
-                        "tsr.trainer.reference-batch-pairs=0")
+                        "tsr.trainer.reference-batch-pairs=0",
+                        "tsr.trainer.gpus-per-node=17")
                 .run(context -> assertThat(context)
                         .hasFailed()
                         .getFailure()
@@ -37,6 +38,7 @@ class TrainerPropertiesTest {
                         .hasMessageContaining("object 'tsr.trainer' on field 'idlePoll'")
                         .hasMessageContaining("object 'tsr.trainer' on field 'device'")
                         .hasMessageContaining("object 'tsr.trainer' on field 'progressEvery'")
-                        .hasMessageContaining("object 'tsr.trainer' on field 'referenceBatchPairs'"));
+                        .hasMessageContaining("object 'tsr.trainer' on field 'referenceBatchPairs'")
+                        .hasMessageContaining("object 'tsr.trainer' on field 'gpusPerNode'"));
     }
 }

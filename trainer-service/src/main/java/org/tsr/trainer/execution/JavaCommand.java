@@ -13,9 +13,9 @@ import java.util.jar.JarFile;
  * plain classpath (tests, an IDE), or the Spring Boot executable jar through its {@code PropertiesLauncher}, which
  * starts any main class in the jar ({@code -Dloader.main}).
  */
-final class JavaCommand {
+public final class JavaCommand {
 
-    static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+    public static final String BOOT_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
     private JavaCommand() {}
 

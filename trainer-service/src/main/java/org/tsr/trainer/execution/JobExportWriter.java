@@ -26,9 +26,14 @@ public class JobExportWriter {
         this.storage = storage;
     }
 
+    /** Where the job's export is (or will be) written. */
+    public Path folder(long jobId) {
+        return storage.workDir(jobId).resolve(FOLDER);
+    }
+
     /** Writes the export and returns its folder. */
     public Path write(PreparedJob job) {
-        Path folder = storage.workDir(job.jobId()).resolve(FOLDER);
+        Path folder = folder(job.jobId());
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(JobExport.FILE));

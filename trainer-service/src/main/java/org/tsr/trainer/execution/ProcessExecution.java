@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.trainer.TrainerProperties;
-import org.tsr.trainer.export.ExportedExamples;
-import org.tsr.trainer.export.JobExport;
 import org.tsr.trainer.export.ProgressEvent;
 import org.tsr.trainer.export.ProgressLines;
 import org.tsr.trainer.job.InvalidTrainingJobException;
@@ -93,7 +91,7 @@ class ProcessExecution implements TrainingExecution {
         reader.setDaemon(true);
         reader.start();
         int exit = waitFor(child, reader, context, job);
-        storeComputedReference(job, folder);
+        jobs.recordExportedReference(job, folder);
         if (exit != 0) {
             ProgressEvent.Failed failed = remote.failed();
             if (failed != null && failed.field() != null) {
@@ -144,17 +142,6 @@ class ProcessExecution implements TrainingExecution {
             }
         } catch (IOException e) {
             log.warn("Lost the trainer process's output: {}", e.getMessage());
-        }
-    }
-
-    /** Reference values the child computed are kept with the pairs even when training failed after them. */
-    private void storeComputedReference(PreparedJob job, Path folder) {
-        Path file = folder.resolve(JobExport.REFERENCE_FILE);
-        if (job.pairs() != null && Files.isRegularFile(file)) {
-            List<double[]> values = ExportedExamples.readReference(file);
-            if (values.size() == job.pairs().size()) {
-                jobs.recordReference(job, values);
-            }
         }
     }
 

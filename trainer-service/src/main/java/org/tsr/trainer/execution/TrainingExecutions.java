@@ -52,7 +52,11 @@ public class TrainingExecutions {
             throw InvalidTrainingJobException.invalid(
                     "trainer.executor",
                     "training executor " + trainer.executor() + " is not enabled on this trainer-service (enabled: "
-                            + executions.keySet() + ")");
+                            + executions.keySet() + ")"
+                            + (trainer.executor().onKubernetes()
+                                    ? "; tsr.trainer.kubernetes.enabled=true enables it where trainer-service can"
+                                            + " reach a cluster"
+                                    : ""));
         }
         if (job.getExecutor() == null) {
             progress.placed(job.getId(), trainer.executor().id(), null);

@@ -20,6 +20,7 @@ import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.pair.PreferencePair;
 import org.tsr.store.pair.PreferencePairRepository;
 import org.tsr.store.training.TrainingJob;
+import org.tsr.trainer.export.ExportedExamples;
 import org.tsr.trainer.export.JobExport;
 import org.tsr.trainer.export.PreferenceRow;
 import org.tsr.trainer.export.SftRow;
@@ -143,6 +144,21 @@ public class PreparedJobs {
             }
             pairs.saveAll(rows);
         });
+    }
+
+    /**
+     * Stores the reference values a trainer outside this JVM computed into the job's export folder
+     * ({@link JobExport#REFERENCE_FILE}), also when training failed after them, so a later attempt reuses them. A file
+     * that is missing or incomplete is left alone.
+     */
+    public void recordExportedReference(PreparedJob job, Path exportFolder) {
+        Path file = exportFolder.resolve(JobExport.REFERENCE_FILE);
+        if (job.pairs() != null && Files.isRegularFile(file)) {
+            List<double[]> values = ExportedExamples.readReference(file);
+            if (values.size() == job.pairs().size()) {
+                recordReference(job, values);
+            }
+        }
     }
 
     /**

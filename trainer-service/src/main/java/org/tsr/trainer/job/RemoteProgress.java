@@ -54,6 +54,17 @@ public class RemoteProgress {
         return failed;
     }
 
+    /**
+     * Optimizer steps the job took: as the trainer said when it finished, else the last step it reported (a pod's log
+     * may be gone before its end was read; the model itself is checked before it is published).
+     */
+    public int steps() {
+        if (finished != null) {
+            return finished.steps();
+        }
+        return last == null ? 0 : last.step();
+    }
+
     /** The job's metrics once it finished: the trainer's summary, else the last step's. */
     public Map<String, Object> summary() {
         if (finished != null && !finished.summary().isEmpty()) {

@@ -44,6 +44,7 @@ class ImportedModelsTest {
                     Duration.ofSeconds(2),
                     8,
                     TrainingExecutor.EMBEDDED,
+                    0,
                     new TrainerProperties.Process(List.of("-Xmx1g"))));
 
     @Test
