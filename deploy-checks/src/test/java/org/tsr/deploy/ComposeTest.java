@@ -62,6 +62,15 @@ class ComposeTest {
     }
 
     @Test
+    void theTrainerTrainsEachJobInAProcessOfItsOwnOnTheCheckpointsVolume() {
+        Object trainer = services.get("trainer-service");
+        assertThat((Object) at(trainer, "environment", "TSR_TRAINER_EXECUTOR")).isEqualTo("process");
+        assertThat((Object) at(trainer, "environment", "TSR_TRAINER_CHECKPOINT_DIR"))
+                .isEqualTo("/var/lib/tsr/checkpoints");
+        assertThat((List<String>) at(trainer, "volumes")).contains("checkpoints:/var/lib/tsr/checkpoints");
+    }
+
+    @Test
     void everyContainerHasAMemoryLimitAHealthcheckAndAPinnedImage() {
         services.forEach((name, service) -> {
             assertThat((Object) at(service, "deploy", "resources", "limits", "memory"))

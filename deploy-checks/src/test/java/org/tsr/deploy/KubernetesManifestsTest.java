@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,6 +24,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +52,9 @@ class KubernetesManifestsTest {
 
     static final List<String> SERVICES =
             List.of("gateway", "generator-service", "judge-service", "pairing-service", "trainer-service");
-    static final Set<String> ON_GPU = Set.of("generator-service", "trainer-service");
+    /** In the gpu overlay; the trainer's jobs get their GPUs as Kubernetes workloads of their own. */
+    static final Set<String> ON_GPU = Set.of("generator-service");
+
     static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token|api_?key|admin_key).*");
     static final JsonMapper json = JsonMapper.builder().build();
 
@@ -74,7 +79,10 @@ class KubernetesManifestsTest {
                 case "PersistentVolumeClaim" -> PersistentVolumeClaim.class;
                 case "HorizontalPodAutoscaler" -> HorizontalPodAutoscaler.class;
                 case "NetworkPolicy" -> NetworkPolicy.class;
-                case "ServiceMonitor" -> GenericKubernetesResource.class;
+                case "ServiceAccount" -> ServiceAccount.class;
+                case "Role" -> Role.class;
+                case "RoleBinding" -> RoleBinding.class;
+                case "ServiceMonitor", "TrainingRuntime" -> GenericKubernetesResource.class;
                 default -> throw new AssertionError("unexpected kind " + object.get("kind"));
             };
             objects.add(json.convertValue(object, type));

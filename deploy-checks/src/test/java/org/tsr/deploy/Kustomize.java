@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #inJava} otherwise, a small subset of kustomize that covers what k8s/base and the overlays use and refuses
  * anything else: {@code resources} (files and folders), {@code namespace}, {@code labels} (metadata only),
  * {@code images} (new name and tag) and {@code patches} given by {@code path} (strategic merge: maps merged key by
- * key, lists of named items merged by name with new items first, other lists replaced).
+ * key, lists of named items merged by name with new items first, other lists replaced); with a namespace, the
+ * ServiceAccount subjects of role bindings that name none are given it too.
  */
 final class Kustomize {
 
@@ -116,9 +117,23 @@ final class Kustomize {
                 if (!CLUSTER_SCOPED.contains(resource.get("kind"))) {
                     ((Map<String, Object>) resource.get("metadata")).put("namespace", namespace);
                 }
+                bindServiceAccountsIn(resource, namespace);
             }
         }
         return resources;
+    }
+
+    /** A role binding's ServiceAccount subjects without a namespace get the kustomization's, as kustomize does. */
+    @SuppressWarnings("unchecked")
+    private static void bindServiceAccountsIn(Map<String, Object> resource, Object namespace) {
+        if (resource.get("kind").equals("RoleBinding") || resource.get("kind").equals("ClusterRoleBinding")) {
+            for (Map<String, Object> subject :
+                    (List<Map<String, Object>>) resource.getOrDefault("subjects", List.of())) {
+                if ("ServiceAccount".equals(subject.get("kind")) && subject.get("namespace") == null) {
+                    subject.put("namespace", namespace);
+                }
+            }
+        }
     }
 
     private static boolean sameObject(Map<String, Object> a, Map<String, Object> b) {
