@@ -120,6 +120,15 @@ class DpoExportTest(unittest.TestCase):
 
         self.assertFalse(tsr_export.uses_exported_reference(job, rows[:1]), "plain text is tokenized differently")
 
+    def test_length_normalised_losses_never_use_the_exported_sums(self):
+        _, job, rows = fixture(DPO_CHAT_LORA)
+
+        for losses in (["ipo"], ["sigmoid_norm"], ["sigmoid_norm", "sft"]):
+            normalised = dict(job, trl=dict(job["trl"], loss_type=losses))
+            self.assertFalse(tsr_export.uses_exported_reference(normalised, rows), losses)
+        summed = dict(job, trl=dict(job["trl"], loss_type=["hinge", "sft"]))
+        self.assertTrue(tsr_export.uses_exported_reference(summed, rows))
+
     def test_the_batch_is_shared_by_the_training_processes(self):
         _, job, _ = fixture(DPO_CHAT_LORA)
 

@@ -135,6 +135,11 @@ def exported_reference_trainer(dpo_trainer):
     skipped and no reference model is loaded. _precompute_ref_logps is TRL's own method: requirements.txt pins TRL.
     """
 
+    if not hasattr(dpo_trainer, "_precompute_ref_logps"):
+        raise RuntimeError(
+            "this TRL has no DPOTrainer._precompute_ref_logps; requirements.txt pins the TRL the trainer was written for"
+        )
+
     class ExportedReferenceDPOTrainer(dpo_trainer):
         def _precompute_ref_logps(self, dataset, name, batch_size):
             if all(column in dataset.column_names for column in tsr_export.REFERENCE_COLUMNS):

@@ -99,17 +99,23 @@ def load_rows(folder, job):
     return rows
 
 
+SUMMED_LOSSES = {"sigmoid", "hinge", "sft"}
+
+
 def uses_exported_reference(job, rows):
     """Whether TRL takes the reference log-probabilities from the export instead of computing them.
 
     Only when every pair has them, and only for conversational rows: trainer-service's engine computed them, and it
     tokenizes a chat row as TRL does (the template's rendering of prompt and answer less the prompt's), while a plain
     row it encodes as prompt and answer apart, where TRL encodes the joined text; values for other tokens would bias
-    every reward.
+    every reward. And only for losses on summed log-probabilities (sigmoid, hinge, with or without the sft term):
+    the export holds sums, while TRL's length-normalised losses (ipo, sigmoid_norm) compare per-token means.
     """
+    losses = (job.get("trl") or {}).get("loss_type") or ["sigmoid"]
     return (
         job["kind"] == "DPO"
         and chat_format(job)
+        and set(losses) <= SUMMED_LOSSES
         and all(all(column in row for column in REFERENCE_COLUMNS) for row in rows)
     )
 

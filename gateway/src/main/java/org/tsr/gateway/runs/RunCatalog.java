@@ -104,6 +104,7 @@ public class RunCatalog {
             }
         }
         checks.sampling(settings);
+        checks.trainer(settings.trainerOrDefaults());
         checks.hyperparameters("dpo", settings.dpo());
         if (settings.bootstrap() != null) {
             checks.hyperparameters(

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingSettings;
 import org.tsr.gateway.settings.RunSettings;
 
@@ -37,6 +38,14 @@ class RunRequestChecks {
                     String at = field + "." + TrainingSettings.fieldOf(violation.getPropertyPath());
                     throw new RunProblem(HttpStatus.BAD_REQUEST, at, at + " " + violation.getMessage());
                 });
+    }
+
+    /** Refuses trainer settings that do not apply to the executor they choose (eight nodes of the embedded trainer). */
+    void trainer(TrainerSettings trainer) {
+        trainer.misplaced().ifPresent(misplaced -> {
+            String at = "trainer." + misplaced.field();
+            throw new RunProblem(HttpStatus.BAD_REQUEST, at, at + ": " + misplaced.message());
+        });
     }
 
     /**

@@ -151,6 +151,22 @@ class HostileInputTest {
                 400,
                 "trainer.image");
         assertRefused(send("POST", "/api/v1/runs", run("\"trainer\": {\"gpus\": 8}")), 400, "trainer.gpus");
+        // fields that do not apply to the executor chosen are refused rather than ignored
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"trainer\": {\"executor\": \"process\", \"nodes\": 8}")),
+                400,
+                "trainer.nodes");
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"trainer\": {\"executor\": \"embedded\", \"image\": \"a/b:1\"}")),
+                400,
+                "trainer.image");
+        assertRefused(
+                send(
+                        "POST",
+                        "/api/v1/runs",
+                        run("\"trainer\": {\"executor\": \"kubernetes-job\", \"gpusPerNode\": 4}")),
+                400,
+                "trainer.gpusPerNode");
         assertRefused(send("POST", "/api/v1/runs", "{\"name\": "), 400, null);
 
         assertThat(runs.count()).isEqualTo(before);

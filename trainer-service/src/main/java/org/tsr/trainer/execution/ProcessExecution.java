@@ -4,10 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ class ProcessExecution implements TrainingExecution {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessExecution.class);
     private static final int STDERR_TAIL_LINES = 20;
+    private static final int TAIL_BYTES = 16 * 1024;
+    private static final Duration LEASE_CHECK = Duration.ofSeconds(10);
 
     private final PreparedJobs jobs;
     private final JobExportWriter exports;
@@ -87,10 +90,21 @@ class ProcessExecution implements TrainingExecution {
             throw new UncheckedIOException("cannot start the trainer process " + command.get(0), e);
         }
         log.info("Training job {} in process {}", job.jobId(), child.pid());
-        Thread reader = new Thread(() -> readProgress(child, remote), "trainer-process-" + job.jobId());
-        reader.setDaemon(true);
-        reader.start();
-        int exit = waitFor(child, reader, context, job);
+        int exit;
+        try {
+            Thread reader = new Thread(() -> readProgress(child, remote), "trainer-process-" + job.jobId());
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                exit = waitFor(child, context, job);
+            } finally {
+                // every line the child wrote is recorded before the job's outcome is: the pipe closes once it is gone
+                child.destroyForcibly();
+                joinQuietly(reader);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
         jobs.recordExportedReference(job, folder);
         if (exit != 0) {
             ProgressEvent.Failed failed = remote.failed();
@@ -108,7 +122,12 @@ class ProcessExecution implements TrainingExecution {
         return jobs.publish(job, remote.finished().steps(), remote.summary(), context.whileHeld());
     }
 
-    private int waitFor(Process child, Thread reader, ExecutionContext context, PreparedJob job) {
+    /**
+     * Waits for the child, stopping it when the run is cancelled or this worker lost the unit (another worker may be
+     * training the job in the same folder by now).
+     */
+    private int waitFor(Process child, ExecutionContext context, PreparedJob job) {
+        long nextLeaseCheck = System.nanoTime() + LEASE_CHECK.toNanos();
         try {
             while (!child.waitFor(1, TimeUnit.SECONDS)) {
                 if (context.cancelled().getAsBoolean()) {
@@ -116,16 +135,23 @@ class ProcessExecution implements TrainingExecution {
                     throw new TrainingCancelledException("the run of training job " + job.jobId()
                             + " was cancelled; its trainer process was stopped");
                 }
+                if (System.nanoTime() > nextLeaseCheck) {
+                    context.whileHeld().accept(() -> {});
+                    nextLeaseCheck = System.nanoTime() + LEASE_CHECK.toNanos();
+                }
             }
-            reader.join(TimeUnit.SECONDS.toMillis(10));
             return child.exitValue();
         } catch (InterruptedException e) {
-            child.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while training job " + job.jobId() + " in a process", e);
-        } catch (RuntimeException | Error e) {
-            child.destroyForcibly();
-            throw e;
+            throw new TrainerUnreachableException("interrupted while training job " + job.jobId() + " in a process", e);
+        }
+    }
+
+    private static void joinQuietly(Thread reader) {
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -145,15 +171,16 @@ class ProcessExecution implements TrainingExecution {
         }
     }
 
+    /** The end of the child's log, read leniently and at most {@value #TAIL_BYTES} bytes of it. */
     private static String tail(Path file) {
-        try {
-            if (!Files.isRegularFile(file)) {
-                return "";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            List<String> tail =
-                    new ArrayList<>(lines.subList(Math.max(0, lines.size() - STDERR_TAIL_LINES), lines.size()));
-            return tail.isEmpty() ? "" : "; its log ends:\n" + String.join("\n", tail);
+        try (FileChannel channel = FileChannel.open(file)) {
+            long size = channel.size();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(TAIL_BYTES, size));
+            channel.read(buffer, size - buffer.capacity());
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            List<String> lines = List.of(text.split("\n"));
+            List<String> tail = lines.subList(Math.max(0, lines.size() - STDERR_TAIL_LINES), lines.size());
+            return text.isBlank() ? "" : "; its log ends:\n" + String.join("\n", tail);
         } catch (IOException e) {
             return "";
         }

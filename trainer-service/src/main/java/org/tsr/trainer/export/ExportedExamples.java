@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,12 +79,19 @@ public final class ExportedExamples {
         return values;
     }
 
+    /** Written whole or not at all: a trainer stopped halfway leaves no half file. */
     public static void writeReference(Path file, List<double[]> values) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         write(
-                file,
+                partial,
                 values.stream()
                         .map(pair -> (Object) Map.of("ref_chosen_logps", pair[0], "ref_rejected_logps", pair[1]))
                         .toList());
+        try {
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     private static Object pairLine(PreferenceRow row, boolean chat) {

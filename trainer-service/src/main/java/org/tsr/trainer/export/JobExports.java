@@ -41,8 +41,25 @@ public final class JobExports {
             throw new ExportFormatException(
                     file + " is version " + job.version() + "; this trainer reads version " + JobExport.VERSION);
         }
-        if (job.kind() == null || job.baseModel() == null || job.output() == null || job.examples() == null) {
-            throw new ExportFormatException(file + " needs kind, baseModel, examples and output");
+        if (job.kind() == null
+                || job.baseModel() == null
+                || job.output() == null
+                || job.examples() == null
+                || job.trainingCheckpoint() == null) {
+            throw new ExportFormatException(file + " needs kind, baseModel, examples, output and trainingCheckpoint");
+        }
+        // a trainer deletes and rewrites what it is told to write: only inside the job's own folder
+        Path jobFolder = folder.toAbsolutePath().normalize().getParent();
+        if (!job.examples().matches("[A-Za-z0-9._-]+") || job.examples().startsWith(".")) {
+            throw new ExportFormatException(
+                    file + ": examples must name a file in the export folder, got " + job.examples());
+        }
+        for (String written : new String[] {job.output(), job.trainingCheckpoint()}) {
+            Path path = Path.of(written).toAbsolutePath().normalize();
+            if (jobFolder == null || !path.startsWith(jobFolder) || path.equals(jobFolder)) {
+                throw new ExportFormatException(file + ": output and trainingCheckpoint must lie in the job's folder "
+                        + jobFolder + ", got " + written);
+            }
         }
         return job;
     }

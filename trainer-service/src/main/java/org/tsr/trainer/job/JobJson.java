@@ -54,6 +54,10 @@ public final class JobJson {
                     String at = "trainer." + violation.getPropertyPath();
                     throw InvalidTrainingJobException.invalid(at, at + " " + violation.getMessage());
                 });
+        trainer.misplaced().ifPresent(misplaced -> {
+            String at = "trainer." + misplaced.field();
+            throw InvalidTrainingJobException.invalid(at, at + ": " + misplaced.message());
+        });
         return trainer;
     }
 

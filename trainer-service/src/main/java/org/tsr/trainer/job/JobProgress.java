@@ -74,7 +74,6 @@ public class JobProgress {
         };
     }
 
-    /** Ends the job failed with its reason; a generation registered ahead for it is marked failed too. */
     /** Appends lines to the job's log tail. */
     public void log(long jobId, String lines) {
         update(jobId, job -> job.appendLog(lines.endsWith("\n") ? lines : lines + "\n"));
@@ -98,6 +97,7 @@ public class JobProgress {
         });
     }
 
+    /** Ends the job failed with its reason; a generation registered ahead for it is marked failed too. */
     public void fail(long jobId, String reason) {
         update(jobId, job -> {
             job.fail(reason);

@@ -20,6 +20,7 @@ import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.pair.PreferencePair;
 import org.tsr.store.pair.PreferencePairRepository;
 import org.tsr.store.training.TrainingJob;
+import org.tsr.trainer.export.ExportFormatException;
 import org.tsr.trainer.export.ExportedExamples;
 import org.tsr.trainer.export.JobExport;
 import org.tsr.trainer.export.PreferenceRow;
@@ -154,7 +155,13 @@ public class PreparedJobs {
     public void recordExportedReference(PreparedJob job, Path exportFolder) {
         Path file = exportFolder.resolve(JobExport.REFERENCE_FILE);
         if (job.pairs() != null && Files.isRegularFile(file)) {
-            List<double[]> values = ExportedExamples.readReference(file);
+            List<double[]> values;
+            try {
+                values = ExportedExamples.readReference(file);
+            } catch (ExportFormatException e) {
+                // a trainer stopped while writing them: the next attempt computes them again
+                return;
+            }
             if (values.size() == job.pairs().size()) {
                 recordReference(job, values);
             }

@@ -163,7 +163,7 @@ final class BatchJobWorkload implements Workload {
     private Container trainer(TrainerSettings trainer, Path exportFolder, int gpus) {
         return new ContainerBuilder()
                 .withName(CONTAINER)
-                .withImage(Workload.image(trainer, properties.job().image()))
+                .withImage(Workload.image(trainer, properties.job().image(), properties.allowedImages()))
                 .withCommand(command())
                 .withArgs(arguments(exportFolder, gpus))
                 .withResources(TrainingPods.resources(properties.pods(), gpus))

@@ -4,12 +4,16 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tsr.contract.training.TrainingExecutor;
+import org.tsr.store.workqueue.LeaseLostException;
 import org.tsr.trainer.execution.ExecutionContext;
 import org.tsr.trainer.execution.ImportedModels;
 import org.tsr.trainer.execution.JobExportWriter;
+import org.tsr.trainer.execution.TrainerUnreachableException;
+import org.tsr.trainer.execution.TrainingCancelledException;
 import org.tsr.trainer.execution.TrainingExecution;
 import org.tsr.trainer.export.ProgressEvent;
 import org.tsr.trainer.export.ProgressLines;
@@ -75,16 +79,33 @@ class KubernetesExecution implements TrainingExecution {
         }
         // a workload by the job's name exists when an earlier attempt created it before this trainer-service
         // restarted, or when another attempt got there first: either way it is followed, not submitted again
-        boolean reattached = exists(name) || !submitted(name, job);
+        Optional<WorkloadStatus> existing = existing(name);
+        boolean reattached = existing.isPresent() || !submitted(name, job);
         if (reattached) {
-            // an earlier attempt created it: following it again must not use up the unit's attempts
-            context.reattached().run();
-            progress.log(job.jobId(), "re-attached to the running " + workload.kind() + " " + name);
+            if (existing.isEmpty() || !existing.get().phase().terminal()) {
+                // an earlier attempt created it and it still trains: following it must not use up the unit's
+                // attempts (one that ended is only read once more, which may use one)
+                context.reattached().run();
+            }
+            progress.log(job.jobId(), "re-attached to the " + workload.kind() + " " + name);
         } else {
             progress.log(job.jobId(), "created the " + workload.kind() + " " + name);
         }
         progress.placed(job.jobId(), workload.executor().id(), name);
         log.info("Training job {} in the {} {}", job.jobId(), workload.kind(), name);
+        try {
+            return followAndPublish(job, context, name, folder, reattached);
+        } catch (TrainerUnreachableException | TrainingCancelledException | LeaseLostException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the job fails for good: its workload must not train on, unwatched, on the job's folder
+            deleteQuietly(name);
+            throw e;
+        }
+    }
+
+    private TrainedModel followAndPublish(
+            PreparedJob job, ExecutionContext context, String name, Path folder, boolean reattached) {
         RemoteProgress remote = remotes.forJob(job);
         WorkloadFollower.Outcome outcome =
                 follower.follow(workload, name, reattached, listener(job, remote), context.cancelled());
@@ -107,15 +128,33 @@ class KubernetesExecution implements TrainingExecution {
         return jobs.publish(job, remote.steps(), remote.summary(), context.whileHeld());
     }
 
-    private boolean exists(String name) {
+    private Optional<WorkloadStatus> existing(String name) {
         try {
-            return workload.status(name).isPresent();
+            return workload.status(name);
         } catch (KubernetesClientException e) {
-            throw new IllegalStateException(
-                    "cannot look for the " + workload.kind() + " " + name + " (HTTP " + e.getCode() + "): "
-                            + e.getMessage(),
-                    e);
+            throw failure("cannot look for the " + workload.kind() + " " + name, e);
         }
+    }
+
+    private void deleteQuietly(String name) {
+        try {
+            workload.delete(name);
+        } catch (KubernetesClientException e) {
+            log.warn("Could not delete the {} {} of a failed job: {}", workload.kind(), name, e.getMessage());
+        }
+    }
+
+    /** A busy or unreachable API server fails only this attempt; a refusal (403, 422 ...) fails the job. */
+    static RuntimeException failure(String what, KubernetesClientException e) {
+        String message = what + " (HTTP " + e.getCode() + "): " + e.getMessage();
+        if (transientFailure(e)) {
+            return new TrainerUnreachableException(message + "; the next attempt tries again", e);
+        }
+        return new IllegalStateException(message, e);
+    }
+
+    static boolean transientFailure(KubernetesClientException e) {
+        return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
     }
 
     /**
@@ -133,10 +172,7 @@ class KubernetesExecution implements TrainingExecution {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 return false;
             }
-            throw new IllegalStateException(
-                    "cannot create the " + workload.kind() + " " + name + " (HTTP " + e.getCode() + "): "
-                            + e.getMessage(),
-                    e);
+            throw failure("cannot create the " + workload.kind() + " " + name, e);
         }
     }
 

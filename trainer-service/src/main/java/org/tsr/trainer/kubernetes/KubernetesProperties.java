@@ -29,6 +29,10 @@ import org.springframework.validation.annotation.Validated;
  * @param deadline how long a workload may take from its creation before it is deleted and its job fails; left out,
  *     no limit
  * @param logTailLines the lines of a training pod's log read each time: more than a trainer prints in one poll interval
+ * @param allowedImages images a run may name in {@code trainer.image} besides the configured ones: exact references, or
+ *     prefixes ending in {@code /} or {@code :} (a registry path, a repository's tags); empty, a run cannot choose an
+ *     image. A training pod mounts the shared checkpoints volume read-write, so whoever may create runs must not
+ *     choose what runs there unless the operator said so.
  */
 @Validated
 @ConfigurationProperties("tsr.trainer.kubernetes")
@@ -45,7 +49,8 @@ public record KubernetesProperties(
 
         @DurationMin(inclusive = false) Duration deadline,
 
-        @DefaultValue("500") @Min(1) @Max(100_000) int logTailLines) {
+        @DefaultValue("500") @Min(1) @Max(100_000) int logTailLines,
+        @DefaultValue @NotNull List<@NotBlank @Pattern(regexp = IMAGE) String> allowedImages) {
 
     /** registry/path:tag or @sha256:digest, as a run's trainer.image. */
     static final String IMAGE = "[a-z0-9][a-zA-Z0-9._/:@-]*";

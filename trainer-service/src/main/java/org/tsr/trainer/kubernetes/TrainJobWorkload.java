@@ -83,7 +83,7 @@ final class TrainJobWorkload implements Workload {
         runtimeRef.put("apiGroup", API_GROUP);
         runtimeRef.put("kind", kubeflow.runtimeKind());
         Map<String, Object> trainerSpec = new LinkedHashMap<>();
-        trainerSpec.put("image", Workload.image(trainer, kubeflow.image()));
+        trainerSpec.put("image", Workload.image(trainer, kubeflow.image(), properties.allowedImages()));
         trainerSpec.put("command", kubeflow.command());
         trainerSpec.put("args", List.of(exportFolder.toString()));
         trainerSpec.put("numNodes", trainer.nodes() == null ? 1 : trainer.nodes());

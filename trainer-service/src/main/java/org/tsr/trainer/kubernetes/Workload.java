@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Watch;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingExecutor;
+import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.PreparedJob;
 
 /**
@@ -67,8 +69,26 @@ sealed interface Workload permits BatchJobWorkload, TrainJobWorkload {
         return labels;
     }
 
-    /** The image a run named for its workloads, else the executor's configured one. */
-    static String image(TrainerSettings trainer, String configured) {
-        return trainer.image() != null ? trainer.image() : configured;
+    /**
+     * The image a run named for its workloads, else the executor's configured one.
+     *
+     * @throws InvalidTrainingJobException if the run names an image the operator did not allow
+     */
+    static String image(TrainerSettings trainer, String configured, List<String> allowed) {
+        String named = trainer.image();
+        if (named == null || named.equals(configured)) {
+            return configured;
+        }
+        boolean permitted = allowed.stream()
+                .anyMatch(entry -> entry.equals(named)
+                        || ((entry.endsWith("/") || entry.endsWith(":")) && named.startsWith(entry)));
+        if (!permitted) {
+            throw InvalidTrainingJobException.invalid(
+                    "trainer.image",
+                    "trainer.image " + named + " is not allowed on this cluster; the operator lists the images runs may"
+                            + " name in tsr.trainer.kubernetes.allowed-images"
+                            + (allowed.isEmpty() ? " (none now)" : ""));
+        }
+        return named;
     }
 }

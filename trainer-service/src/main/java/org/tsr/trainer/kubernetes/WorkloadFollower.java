@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.tsr.trainer.execution.TrainerUnreachableException;
 import org.tsr.trainer.execution.TrainingCancelledException;
 
 /**
@@ -62,7 +63,12 @@ final class WorkloadFollower {
      */
     Outcome follow(Workload workload, String name, boolean reattached, Listener listener, BooleanSupplier cancelled) {
         String what = workload.kind() + " " + name;
-        Instant deadline = deadline(workload.createdAt(name));
+        Instant deadline;
+        try {
+            deadline = deadline(workload.createdAt(name));
+        } catch (KubernetesClientException e) {
+            throw KubernetesExecution.failure("cannot read the " + what, e);
+        }
         PodLogs logs =
                 new PodLogs(client, namespace, workload.trainerContainer(), properties.logTailLines(), reattached);
         Wakeups wakeups = new Wakeups(workload, name);
@@ -226,7 +232,8 @@ final class WorkloadFollower {
             } catch (InterruptedException e) {
                 // shutting down: the workload trains on, and the next attempt re-attaches to it
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while following the " + workload.kind() + " " + name, e);
+                throw new TrainerUnreachableException(
+                        "interrupted while following the " + workload.kind() + " " + name, e);
             }
         }
 

@@ -75,6 +75,7 @@ class TrainingsController {
             data.examples(spec);
         }
         String trainer = JobJson.write(request.trainer() == null ? TrainerSettings.defaults() : request.trainer());
+        JobJson.trainer(trainer);
         TrainingJob job = transactions.execute(status -> {
             TrainingJob saved = jobs.save((kind == TrainingKind.DPO
                             ? TrainingJob.dpo(request.baseGenerationId(), reference, datasetJson, hyperparameters)

@@ -17,6 +17,7 @@ import org.tsr.store.workqueue.PermanentWorkFailure;
 import org.tsr.store.workqueue.WorkHandler;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.trainer.execution.ExecutionContext;
+import org.tsr.trainer.execution.TrainerUnreachableException;
 import org.tsr.trainer.execution.TrainingCancelledException;
 import org.tsr.trainer.execution.TrainingExecutions;
 import org.tsr.trainer.job.InvalidTrainingJobException;
@@ -82,7 +83,8 @@ class TrainHandler implements WorkHandler {
                             sideEffect -> queue.whileHeld(unit, sideEffect),
                             () -> queue.grantAttempt(unit),
                             () -> runCancelled(job)));
-        } catch (DataAccessException | LeaseLostException e) {
+        } catch (DataAccessException | LeaseLostException | TrainerUnreachableException e) {
+            // the attempt fails, the job does not: the next attempt trains or re-attaches to its trainer
             throw e;
         } catch (TrainingCancelledException e) {
             log.info("Training job {} stopped: {}", jobId, e.getMessage());

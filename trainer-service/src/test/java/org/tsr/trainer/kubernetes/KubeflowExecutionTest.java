@@ -20,6 +20,7 @@ import org.tsr.contract.training.TrainerSettings;
 import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.trainer.execution.TrainingCancelledException;
 import org.tsr.trainer.export.ProgressLines;
+import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.PreparedJob;
 import org.tsr.trainer.job.TrainedModel;
 
@@ -110,6 +111,18 @@ class KubeflowExecutionTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("the TrainJob tsr-train-7 ran past its deadline of PT1S");
         assertThat(cluster.trainJob("tsr-train-7")).isNull();
+    }
+
+    @Test
+    void anImageTheOperatorDidNotAllowFailsTheJobBeforeAnythingIsCreated() {
+        PreparedJob job = cluster.job(8, new TrainerSettings(TrainingExecutor.KUBEFLOW, 1, 1, "evil.example/miner:1"));
+        KubernetesExecution execution = cluster.execution(TrainingExecutor.KUBEFLOW);
+
+        assertThatThrownBy(() -> cluster.train(execution, job).result.get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(InvalidTrainingJobException.class)
+                .hasMessageContaining("trainer.image evil.example/miner:1 is not allowed");
+        assertThat(cluster.trainJob("tsr-train-8")).isNull();
     }
 
     @Test

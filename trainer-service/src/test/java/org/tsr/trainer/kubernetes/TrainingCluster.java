@@ -82,7 +82,8 @@ final class TrainingCluster {
                         List.of(new KubernetesProperties.Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule"))),
                 Duration.ofMillis(50),
                 deadline,
-                TAIL_LINES);
+                TAIL_LINES,
+                List.of("registry.example/"));
     }
 
     KubernetesExecution execution(TrainingExecutor executor) {
