@@ -82,12 +82,15 @@ class KubernetesExecution implements TrainingExecution {
         Optional<WorkloadStatus> existing = existing(name);
         boolean reattached = existing.isPresent() || !submitted(name, job);
         if (reattached) {
-            if (existing.isEmpty() || !existing.get().phase().terminal()) {
+            boolean running = existing.isEmpty() || !existing.get().phase().terminal();
+            if (running) {
                 // an earlier attempt created it and it still trains: following it must not use up the unit's
                 // attempts (one that ended is only read once more, which may use one)
                 context.reattached().run();
             }
-            progress.log(job.jobId(), "re-attached to the " + workload.kind() + " " + name);
+            progress.log(
+                    job.jobId(),
+                    "re-attached to the " + (running ? "running " : "ended ") + workload.kind() + " " + name);
         } else {
             progress.log(job.jobId(), "created the " + workload.kind() + " " + name);
         }
