@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class HfRopeScaling {
 
-    static final double DEFAULT_THETA = 10000.0;
+    private static final double DEFAULT_THETA = 10000.0;
 
     private static final String SUPPORTED = "default, linear, dynamic, yarn, llama3";
 
@@ -26,10 +26,7 @@ final class HfRopeScaling {
 
     static double theta(JsonNode root) {
         JsonNode parameters = parameters(root);
-        if (parameters.path("rope_theta").isNumber()) {
-            return parameters.get("rope_theta").asDouble();
-        }
-        return root.path("rope_theta").asDouble(DEFAULT_THETA);
+        return number(parameters.path("rope_theta"), number(root.path("rope_theta"), DEFAULT_THETA));
     }
 
     static RopeScaling scaling(Path file, JsonNode root, int maxPositionEmbeddings) {
@@ -45,15 +42,13 @@ final class HfRopeScaling {
             throw new UnsupportedArchitectureException(
                     file + ": " + key + " per layer type " + parameters + " is not supported");
         }
-        double partial = parameters
-                .path("partial_rotary_factor")
-                .asDouble(root.path("partial_rotary_factor").asDouble(1.0));
+        double partial =
+                number(parameters.path("partial_rotary_factor"), number(root.path("partial_rotary_factor"), 1.0));
         if (partial != 1.0) {
             throw new UnsupportedArchitectureException(
                     file + ": partial_rotary_factor " + partial + " is not supported (the whole head is rotated)");
         }
-        String type =
-                parameters.path("rope_type").asString(parameters.path("type").asString("default"));
+        String type = text(parameters.path("rope_type"), text(parameters.path("type"), "default"));
         try {
             return switch (type) {
                 case "default" -> RopeScaling.NONE;
@@ -111,33 +106,31 @@ final class HfRopeScaling {
      */
     private static YarnRopeScaling yarn(JsonNode root, JsonNode parameters, int maxPositionEmbeddings) {
         int original = originalMaxPositionEmbeddings(root, parameters, maxPositionEmbeddings);
-        double factor = parameters.path("factor").isNumber()
-                ? parameters.get("factor").asDouble()
-                : (double) maxPositionEmbeddings / original;
-        double attentionFactor = parameters.path("attention_factor").isNumber()
-                ? parameters.get("attention_factor").asDouble()
-                : YarnRopeScaling.defaultAttentionFactor(
-                        factor,
-                        parameters.path("mscale").asDouble(0),
-                        parameters.path("mscale_all_dim").asDouble(0));
-        double betaFast = parameters.path("beta_fast").asDouble(0);
-        double betaSlow = parameters.path("beta_slow").asDouble(0);
+        double factor = number(parameters.path("factor"), (double) maxPositionEmbeddings / original);
+        double attentionFactor = number(
+                parameters.path("attention_factor"),
+                YarnRopeScaling.defaultAttentionFactor(
+                        factor, number(parameters.path("mscale"), 0), number(parameters.path("mscale_all_dim"), 0)));
+        double betaFast = number(parameters.path("beta_fast"), 0);
+        double betaSlow = number(parameters.path("beta_slow"), 0);
         return new YarnRopeScaling(
                 factor,
                 original,
                 attentionFactor,
                 betaFast == 0 ? 32 : betaFast,
                 betaSlow == 0 ? 1 : betaSlow,
-                parameters.path("truncate").asBoolean(true));
+                !parameters.path("truncate").isBoolean()
+                        || parameters.get("truncate").asBoolean());
     }
 
-    /** The rope object's own value, else a top-level one (Phi-3 style), else max_position_embeddings. */
+    /**
+     * As transformers 5's standardize_rope_params: a top-level original_max_position_embeddings (Phi-3 keeps it
+     * there) first, then the rope object's, else max_position_embeddings.
+     */
     private static int originalMaxPositionEmbeddings(JsonNode root, JsonNode parameters, int maxPositionEmbeddings) {
+        JsonNode topLevel = root.path("original_max_position_embeddings");
         JsonNode own = parameters.path("original_max_position_embeddings");
-        if (own.isNumber()) {
-            return own.asInt();
-        }
-        return root.path("original_max_position_embeddings").asInt(maxPositionEmbeddings);
+        return (int) number(topLevel, number(own, maxPositionEmbeddings));
     }
 
     /** The non-null rope object, rope_scaling first; a missing node when neither is set. */
@@ -162,6 +155,15 @@ final class HfRopeScaling {
             }
         }
         return false;
+    }
+
+    /** The value of a numeric node; absent and null (transformers' None) give the fallback. */
+    private static double number(JsonNode node, double fallback) {
+        return node.isNumber() ? node.asDouble() : fallback;
+    }
+
+    private static String text(JsonNode node, String fallback) {
+        return node.isString() ? node.asString() : fallback;
     }
 
     private static double required(Path file, String key, String type, JsonNode parameters, String name) {

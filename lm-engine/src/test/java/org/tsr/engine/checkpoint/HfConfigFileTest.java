@@ -136,8 +136,10 @@ class HfConfigFileTest {
 
     @Test
     void readsYarnWithTransformersDefaults() throws Exception {
+        // null is how a config saved from Python writes None: the default applies
         ModelConfig config = read(llamaWith("""
-                "rope_scaling": {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32}"""));
+                "rope_scaling": {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32,
+                                 "attention_factor": null, "beta_fast": null, "beta_slow": null}"""));
         YarnRopeScaling yarn = (YarnRopeScaling) config.ropeScaling();
         assertThat(yarn.originalMaxPositionEmbeddings()).isEqualTo(32);
         assertThat(yarn.attentionFactor()).isCloseTo(0.1 * Math.log(4.0) + 1, offset(1e-12));
@@ -145,6 +147,12 @@ class HfConfigFileTest {
         assertThat(yarn.betaSlow()).isEqualTo(1.0);
         assertThat(yarn.truncate()).isTrue();
         assertThat(roundTrip(config)).isEqualTo(config);
+        ModelConfig topLevel = read(llamaWith("""
+                "original_max_position_embeddings": 16,
+                "rope_scaling": {"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32}"""));
+        // a top-level value wins, as in transformers 5 (Phi-3 configs keep it there)
+        assertThat(((YarnRopeScaling) topLevel.ropeScaling()).originalMaxPositionEmbeddings())
+                .isEqualTo(16);
     }
 
     @Test
