@@ -7,7 +7,7 @@ package org.tsr.engine.model;
  * @param qkvBias whether q/k/v projections carry a bias (Qwen2 always, Llama and Qwen3 when attention_bias)
  * @param outputBias whether o_proj carries a bias (attention_bias covers o_proj too in Llama and Qwen3, Qwen2 has
  *     none)
- * @param slidingWindow attention window of Mistral (and Qwen2 with use_sliding_window), 0 for none; the engine
+ * @param slidingWindow attention window of Mistral (and Qwen2, Qwen3 with use_sliding_window), 0 for none; the engine
  *     attends to the whole sequence, so it limits sequences to the window instead of sliding
  */
 public record ModelConfig(
