@@ -12,6 +12,7 @@ import org.tsr.engine.model.Architecture;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.model.NamedParameter;
+import org.tsr.engine.model.RopeScaling;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
 
 /** Small model directories for tests, with every parameter (norms and biases too) random. */
@@ -44,6 +45,7 @@ public final class TestModels {
                 128,
                 1e-5,
                 10000.0,
+                RopeScaling.NONE,
                 tied,
                 qkvBias,
                 outputBias,

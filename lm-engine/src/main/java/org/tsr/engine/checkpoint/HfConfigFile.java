@@ -11,7 +11,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Reads and writes the Hugging Face {@code config.json} of a Llama-family model. */
+/**
+ * Reads and writes the Hugging Face {@code config.json} of a Llama-family model (Llama, Qwen2, Qwen3, Mistral).
+ * Absent keys take LlamaConfig's defaults, except an absent head_dim, which is derived per family as
+ * transformers derives it; the rotary keys are read by {@link HfRopeScaling}.
+ */
 public final class HfConfigFile {
 
     public static final String FILE_NAME = "config.json";
@@ -36,12 +40,15 @@ public final class HfConfigFile {
         int hidden = requiredInt(file, root, "hidden_size");
         int heads = requiredInt(file, root, "num_attention_heads");
         boolean attentionBias = root.path("attention_bias").asBoolean(false);
+        // Qwen2 always has q/k/v biases and no o_proj bias; Llama's and Qwen3's attention_bias covers all four
         boolean qkvBias = switch (architecture) {
             case QWEN2 -> true;
-            case LLAMA -> attentionBias;
+            case LLAMA, QWEN3 -> attentionBias;
             case MISTRAL -> false;
         };
-        boolean outputBias = architecture == Architecture.LLAMA && attentionBias;
+        boolean outputBias =
+                (architecture == Architecture.LLAMA || architecture == Architecture.QWEN3) && attentionBias;
+        int maxPositions = root.path("max_position_embeddings").asInt(2048);
         try {
             return new ModelConfig(
                     architecture,
@@ -51,10 +58,11 @@ public final class HfConfigFile {
                     requiredInt(file, root, "num_hidden_layers"),
                     heads,
                     root.path("num_key_value_heads").asInt(heads),
-                    root.hasNonNull("head_dim") ? root.get("head_dim").asInt() : hidden / heads,
-                    root.path("max_position_embeddings").asInt(2048),
+                    headDim(architecture, root, hidden, heads),
+                    maxPositions,
                     root.path("rms_norm_eps").asDouble(1e-6),
-                    root.path("rope_theta").asDouble(10000.0),
+                    HfRopeScaling.theta(root),
+                    HfRopeScaling.scaling(file, root, maxPositions),
                     root.path("tie_word_embeddings").asBoolean(false),
                     qkvBias,
                     outputBias,
@@ -79,12 +87,13 @@ public final class HfConfigFile {
         root.put("head_dim", config.headDim());
         root.put("max_position_embeddings", config.maxPositionEmbeddings());
         root.put("rms_norm_eps", config.rmsNormEps());
-        root.put("rope_theta", config.ropeTheta());
-        root.putNull("rope_scaling");
+        HfRopeScaling.write(config, root);
         root.put("hidden_act", "silu");
         root.put("tie_word_embeddings", config.tieWordEmbeddings());
-        if (config.architecture() == Architecture.LLAMA) {
+        if (config.architecture() == Architecture.LLAMA || config.architecture() == Architecture.QWEN3) {
             root.put("attention_bias", config.qkvBias());
+        }
+        if (config.architecture() == Architecture.LLAMA) {
             root.put("mlp_bias", false);
         }
         if (config.architecture() != Architecture.LLAMA) {
@@ -93,7 +102,7 @@ public final class HfConfigFile {
             } else {
                 root.putNull("sliding_window");
             }
-            if (config.architecture() == Architecture.QWEN2) {
+            if (config.architecture() == Architecture.QWEN2 || config.architecture() == Architecture.QWEN3) {
                 root.put("use_sliding_window", config.slidingWindow() > 0);
             }
         }
@@ -128,11 +137,19 @@ public final class HfConfigFile {
         return JSON;
     }
 
-    /** Mistral slides whenever sliding_window is set; Qwen2 only with use_sliding_window. */
+    /** Qwen3 configs may leave head_dim out, and then transformers uses 128, not hidden_size / heads. */
+    private static int headDim(Architecture architecture, JsonNode root, int hidden, int heads) {
+        if (root.hasNonNull("head_dim")) {
+            return root.get("head_dim").asInt();
+        }
+        return architecture == Architecture.QWEN3 ? 128 : hidden / heads;
+    }
+
+    /** Mistral slides whenever sliding_window is set; Qwen2 and Qwen3 only with use_sliding_window. */
     private static int slidingWindow(Architecture architecture, JsonNode root) {
         boolean slides = switch (architecture) {
             case MISTRAL -> true;
-            case QWEN2 -> root.path("use_sliding_window").asBoolean(false);
+            case QWEN2, QWEN3 -> root.path("use_sliding_window").asBoolean(false);
             case LLAMA -> false;
         };
         return slides && root.path("sliding_window").isIntegralNumber()
@@ -144,10 +161,6 @@ public final class HfConfigFile {
         String activation = root.path("hidden_act").asString("silu");
         if (!activation.equals("silu")) {
             throw new UnsupportedArchitectureException(file + ": hidden_act '" + activation + "' is not supported");
-        }
-        if (root.hasNonNull("rope_scaling")) {
-            throw new UnsupportedArchitectureException(
-                    file + ": rope_scaling " + root.get("rope_scaling") + " is not supported");
         }
         if (root.path("mlp_bias").asBoolean(false)) {
             throw new UnsupportedArchitectureException(file + ": mlp_bias is not supported");

@@ -43,7 +43,7 @@ public final class CausalLm extends ParameterSlots {
         lmHead = config.tieWordEmbeddings()
                 ? null
                 : declare("lm_head.weight", Parameter.Type.WEIGHT, config.vocabSize(), config.hiddenSize());
-        rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+        rotary = new RotaryEmbedding(config);
         List<NamedParameter> all = new ArrayList<>();
         collect("", all);
         namedParameters = Collections.unmodifiableList(all);

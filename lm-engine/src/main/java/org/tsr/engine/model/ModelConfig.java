@@ -3,9 +3,11 @@ package org.tsr.engine.model;
 /**
  * The hyperparameters of a Llama-family decoder, as named in a Hugging Face {@code config.json}.
  *
- * @param qkvBias whether q/k/v projections carry a bias (Qwen2 always, Llama when attention_bias)
- * @param outputBias whether o_proj carries a bias (Llama's attention_bias covers o_proj too, Qwen2's does not)
- * @param slidingWindow attention window of Mistral (and Qwen2 with use_sliding_window), 0 for none; the engine
+ * @param ropeScaling how the rotary frequencies are stretched ({@link RopeScaling#NONE} for plain RoPE)
+ * @param qkvBias whether q/k/v projections carry a bias (Qwen2 always, Llama and Qwen3 when attention_bias)
+ * @param outputBias whether o_proj carries a bias (attention_bias covers o_proj too in Llama and Qwen3, Qwen2 has
+ *     none)
+ * @param slidingWindow attention window of Mistral (and Qwen2, Qwen3 with use_sliding_window), 0 for none; the engine
  *     attends to the whole sequence, so it limits sequences to the window instead of sliding
  */
 public record ModelConfig(
@@ -20,6 +22,7 @@ public record ModelConfig(
         int maxPositionEmbeddings,
         double rmsNormEps,
         double ropeTheta,
+        RopeScaling ropeScaling,
         boolean tieWordEmbeddings,
         boolean qkvBias,
         boolean outputBias,
@@ -36,6 +39,9 @@ public record ModelConfig(
         requirePositive("num_key_value_heads", numKeyValueHeads);
         requirePositive("head_dim", headDim);
         requirePositive("max_position_embeddings", maxPositionEmbeddings);
+        if (ropeScaling == null) {
+            throw new IllegalArgumentException("rope scaling must be given, RopeScaling.NONE for none");
+        }
         if (numAttentionHeads % numKeyValueHeads != 0) {
             throw new IllegalArgumentException("num_attention_heads (" + numAttentionHeads
                     + ") must be a multiple of num_key_value_heads (" + numKeyValueHeads + ")");
@@ -50,7 +56,13 @@ public record ModelConfig(
 
     /** The longest sequence (prompt plus completion) this engine computes exactly for the config. */
     public int contextLength() {
-        return slidingWindow > 0 ? Math.min(maxPositionEmbeddings, slidingWindow) : maxPositionEmbeddings;
+        int positions = ropeScaling.contextLength(maxPositionEmbeddings);
+        return slidingWindow > 0 ? Math.min(positions, slidingWindow) : positions;
+    }
+
+    /** Whether queries and keys are RMS-normalised per head before rotation (Qwen3's q_norm and k_norm). */
+    public boolean qkNorm() {
+        return architecture.qkNorm();
     }
 
     /** Query heads that share one key/value head. */
@@ -67,7 +79,7 @@ public record ModelConfig(
             attention += hiddenSize;
         }
         long mlp = 3L * hiddenSize * intermediateSize;
-        long norms = 2L * hiddenSize;
+        long norms = 2L * hiddenSize + (qkNorm() ? 2L * headDim : 0);
         long embeddings = (long) vocabSize * hiddenSize * (tieWordEmbeddings ? 1 : 2);
         return numHiddenLayers * (attention + mlp + norms) + hiddenSize + embeddings;
     }

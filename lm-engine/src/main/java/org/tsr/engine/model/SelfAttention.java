@@ -1,6 +1,7 @@
 package org.tsr.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -10,7 +11,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
 
-/** Causal multi-head attention with grouped key/value heads and rotary positions. */
+/**
+ * Causal multi-head attention with grouped key/value heads and rotary positions; for Qwen3, each query and key
+ * head is RMS-normalised (q_norm, k_norm over head_dim) before it is rotated.
+ */
 final class SelfAttention extends ParameterSlots {
 
     private final int heads;
@@ -21,6 +25,8 @@ final class SelfAttention extends ParameterSlots {
     private final LinearProjection k;
     private final LinearProjection v;
     private final LinearProjection o;
+    private final RmsNorm qNorm;
+    private final RmsNorm kNorm;
 
     SelfAttention(ModelConfig config) {
         heads = config.numAttentionHeads();
@@ -41,6 +47,8 @@ final class SelfAttention extends ParameterSlots {
                 vWeight, qkvBias ? declare("v_proj.bias", Parameter.Type.BIAS, (long) kvHeads * headDim) : null);
         o = new LinearProjection(
                 oWeight, config.outputBias() ? declare("o_proj.bias", Parameter.Type.BIAS, hidden) : null);
+        qNorm = config.qkNorm() ? addChildBlock("q_norm", new RmsNorm(headDim, config.rmsNormEps())) : null;
+        kNorm = config.qkNorm() ? addChildBlock("k_norm", new RmsNorm(headDim, config.rmsNormEps())) : null;
     }
 
     /**
@@ -79,9 +87,13 @@ final class SelfAttention extends ParameterSlots {
 
     /** Rotated and scaled queries, rotated keys and values, each (batch, heads, time, headDim). */
     private NDArray[] projectSeparately(NDArray x, RotaryEmbedding.Angles rope) {
-        return new NDArray[] {
-            rope.apply(project(x, q, heads)).mul(scale), rope.apply(project(x, k, kvHeads)), project(x, v, kvHeads)
-        };
+        NDArray queries = project(x, q, heads);
+        NDArray keys = project(x, k, kvHeads);
+        if (qNorm != null) {
+            queries = qNorm.apply(queries);
+            keys = kNorm.apply(keys);
+        }
+        return new NDArray[] {rope.apply(queries).mul(scale), rope.apply(keys), project(x, v, kvHeads)};
     }
 
     /** The same with the decoding run's stacked q/k/v weight: one matmul and one rotation. */
@@ -91,7 +103,15 @@ final class SelfAttention extends ParameterSlots {
                 .singletonOrThrow()
                 .reshape(x.getShape().get(0), x.getShape().get(1), heads + 2L * kvHeads, headDim)
                 .transpose(0, 2, 1, 3);
-        NDArray rotated = rope.apply(qkv.get(new NDIndex(":, 0:{}", heads + kvHeads)));
+        NDArray queriesAndKeys = qkv.get(new NDIndex(":, 0:{}", heads + kvHeads));
+        if (qNorm != null) {
+            queriesAndKeys = NDArrays.concat(
+                    new NDList(
+                            qNorm.apply(queriesAndKeys.get(new NDIndex(":, 0:{}", heads))),
+                            kNorm.apply(queriesAndKeys.get(new NDIndex(":, {}:", heads)))),
+                    1);
+        }
+        NDArray rotated = rope.apply(queriesAndKeys);
         return new NDArray[] {
             rotated.get(new NDIndex(":, 0:{}", heads)).mul(scale),
             rotated.get(new NDIndex(":, {}:", heads)),
@@ -123,6 +143,10 @@ final class SelfAttention extends ParameterSlots {
     @Override
     void collect(String prefix, List<NamedParameter> into) {
         collectOwn(prefix, into);
+        if (qNorm != null) {
+            qNorm.collect(prefix + "q_norm.", into);
+            kNorm.collect(prefix + "k_norm.", into);
+        }
     }
 
     @Override

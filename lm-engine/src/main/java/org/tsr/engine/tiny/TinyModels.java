@@ -15,6 +15,7 @@ import org.tsr.engine.model.Architecture;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.model.NamedParameter;
+import org.tsr.engine.model.RopeScaling;
 import org.tsr.engine.tokenizer.CharacterVocabulary;
 
 /**
@@ -59,6 +60,7 @@ public final class TinyModels {
                 context,
                 1e-5,
                 10000.0,
+                RopeScaling.NONE,
                 true,
                 false,
                 false,
