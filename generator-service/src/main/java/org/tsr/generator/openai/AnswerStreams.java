@@ -125,9 +125,11 @@ class AnswerStreams implements DisposableBean {
                 write("[DONE]");
                 emitter.complete();
             } catch (ReaderGone gone) {
-                // the decoding stopped at the token after the reader left; there is no one to tell
+                // the decoding stopped at the token after the reader left; there is no one to tell, and the request
+                // thread must not wait for a start that will not come
+                started.complete(null);
                 emitter.complete();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!started.completeExceptionally(e)) {
                     fail(e);
                 }
@@ -171,7 +173,7 @@ class AnswerStreams implements DisposableBean {
         }
 
         /** OpenAI's clients read an error object in the stream as the failure of the whole request. */
-        private void fail(RuntimeException e) {
+        private void fail(Throwable e) {
             try {
                 send(OpenAiError.of(e).body());
                 emitter.complete();
