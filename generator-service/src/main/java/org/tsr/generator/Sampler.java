@@ -2,8 +2,10 @@ package org.tsr.generator;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.engine.sampling.TokenFeed;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.ModelBackends;
@@ -23,18 +25,35 @@ public class Sampler {
 
     public List<List<GeneratedText>> complete(
             long generationId, String modelRole, List<String> prompts, SamplingSettings settings) {
-        TextBackend backend = backends.backendFor(generationId);
-        long start = System.nanoTime();
-        List<List<GeneratedText>> samples = backend.complete(prompts, settings);
-        meters.record(backend.kind(), modelRole, Duration.ofNanos(System.nanoTime() - start), samples);
-        return samples;
+        return measured(generationId, modelRole, backend -> backend.complete(prompts, settings));
+    }
+
+    /** Like {@link #complete(long, String, List, SamplingSettings)}, reporting tokens to the feed as they come. */
+    public List<List<GeneratedText>> complete(
+            long generationId, String modelRole, List<String> prompts, SamplingSettings settings, TokenFeed feed) {
+        return measured(generationId, modelRole, backend -> backend.complete(prompts, settings, feed));
     }
 
     public List<List<GeneratedText>> chat(
             long generationId, String modelRole, List<List<ChatMessage>> conversations, SamplingSettings settings) {
+        return measured(generationId, modelRole, backend -> backend.chat(conversations, settings));
+    }
+
+    /** Like {@link #chat(long, String, List, SamplingSettings)}, reporting tokens to the feed as they come. */
+    public List<List<GeneratedText>> chat(
+            long generationId,
+            String modelRole,
+            List<List<ChatMessage>> conversations,
+            SamplingSettings settings,
+            TokenFeed feed) {
+        return measured(generationId, modelRole, backend -> backend.chat(conversations, settings, feed));
+    }
+
+    private List<List<GeneratedText>> measured(
+            long generationId, String modelRole, Function<TextBackend, List<List<GeneratedText>>> call) {
         TextBackend backend = backends.backendFor(generationId);
         long start = System.nanoTime();
-        List<List<GeneratedText>> samples = backend.chat(conversations, settings);
+        List<List<GeneratedText>> samples = call.apply(backend);
         meters.record(backend.kind(), modelRole, Duration.ofNanos(System.nanoTime() - start), samples);
         return samples;
     }

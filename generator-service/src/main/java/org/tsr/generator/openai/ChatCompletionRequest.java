@@ -1,27 +1,44 @@
 package org.tsr.generator.openai;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Set;
+import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.engine.sampling.TokenFeed;
+import org.tsr.engine.tokenizer.ChatMessage;
 import tools.jackson.databind.JsonNode;
 
-/** OpenAI's chat completion request, the fields this server honours. */
-// OpenAI clients send parameters this server does not implement (user, presence_penalty, stream_options, ...);
-// like other OpenAI-compatible servers it ignores them, unlike the platform's own API, which refuses unknown fields
-@JsonIgnoreProperties(ignoreUnknown = true)
-record ChatCompletionRequest(
-        String model,
-        List<Message> messages,
-        Integer n,
-        Double temperature,
-        @JsonProperty("top_p") Double topP,
-        @JsonProperty("top_k") Integer topK,
-        @JsonProperty("max_tokens") Integer maxTokens,
-        @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
-        JsonNode stop,
-        Long seed,
-        Boolean stream) {
+/** A request to {@code /v1/chat/completions}, read field by field against OpenAI's API. */
+record ChatCompletionRequest(AnswerSettings settings, List<ChatMessage> messages) {
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Message(String role, JsonNode content) {}
+    private static final Set<String> IMPLEMENTED = Set.of(
+            "model",
+            "messages",
+            "n",
+            "temperature",
+            "top_p",
+            "top_k",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "seed",
+            "stream",
+            "stream_options",
+            "logprobs",
+            "top_logprobs");
+
+    static ChatCompletionRequest read(JsonNode body) {
+        RequestFields fields = RequestFields.of(body);
+        UnsupportedParameters.check(fields, IMPLEMENTED, UnsupportedParameters.CHAT);
+        // max_tokens is the older name; OpenAI's clients now send max_completion_tokens
+        Integer maxTokens = fields.has("max_completion_tokens")
+                ? fields.integer("max_completion_tokens", 1, SamplingSettings.MAX_TOKENS)
+                : fields.integer("max_tokens", 1, SamplingSettings.MAX_TOKENS);
+        boolean logprobs = fields.flag("logprobs");
+        Integer top = fields.integer("top_logprobs", 0, TokenFeed.MAX_TOP_LOGPROBS);
+        if (top != null && !logprobs) {
+            throw OpenAiException.invalid("top_logprobs", "top_logprobs needs logprobs set to true");
+        }
+        AnswerSettings settings = AnswerSettings.read(fields, maxTokens, logprobs ? (top == null ? 0 : top) : null);
+        return new ChatCompletionRequest(settings, ChatMessages.read(fields.get("messages")));
+    }
 }

@@ -7,11 +7,29 @@ class OpenAiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String param;
+    private final String code;
 
-    OpenAiException(HttpStatus status, String param, String message) {
+    OpenAiException(HttpStatus status, String param, String code, String message) {
         super(message);
         this.status = status;
         this.param = param;
+        this.code = code;
+    }
+
+    /** A value this server cannot read or that is out of range. */
+    static OpenAiException invalid(String param, String message) {
+        return new OpenAiException(HttpStatus.BAD_REQUEST, param, "invalid_value", message);
+    }
+
+    /** A parameter of OpenAI's API set to something this server does not implement. */
+    static OpenAiException unsupported(String param, String message) {
+        return new OpenAiException(HttpStatus.BAD_REQUEST, param, "unsupported_parameter", message);
+    }
+
+    /** A field that is not a parameter of OpenAI's API for this endpoint. */
+    static OpenAiException unknown(String param) {
+        return new OpenAiException(
+                HttpStatus.BAD_REQUEST, param, "unknown_parameter", "Unrecognized request argument supplied: " + param);
     }
 
     HttpStatus status() {
@@ -20,5 +38,9 @@ class OpenAiException extends RuntimeException {
 
     String param() {
         return param;
+    }
+
+    String code() {
+        return code;
     }
 }

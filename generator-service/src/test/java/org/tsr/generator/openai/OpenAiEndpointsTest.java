@@ -8,9 +8,11 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.models.ResponseFormatText;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.models.Model;
@@ -55,20 +57,38 @@ class OpenAiEndpointsTest {
     }
 
     @Test
-    void parametersThisServerDoesNotImplementAreIgnoredAsOtherOpenAiServersDo() throws Exception {
-        String body = "{\"model\": \"" + model + "\", \"prompt\": \"sort: cba\", \"max_tokens\": 4,"
-                + " \"user\": \"u-1\", \"presence_penalty\": 0, \"logit_bias\": {}}";
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://localhost:" + port + "/v1/completions"))
-                                .header("Authorization", "Bearer " + serviceToken)
-                                .header("Content-Type", "application/json")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    void theClientsParametersAtTheirDefaultsAreAccepted() {
+        ChatCompletion chat = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(model)
+                        .addUserMessage("reverse: abc")
+                        .maxCompletionTokens(4)
+                        .presencePenalty(0.0)
+                        .frequencyPenalty(0.0)
+                        .responseFormat(ResponseFormatText.builder().build())
+                        .store(false)
+                        .serviceTier(ChatCompletionCreateParams.ServiceTier.AUTO)
+                        .user("user-1")
+                        .parallelToolCalls(true)
+                        .toolChoice(ChatCompletionToolChoiceOption.Auto.NONE)
+                        .seed(3)
+                        .build());
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(chat.choices()).singleElement();
+    }
+
+    @Test
+    void aParameterSetToSomethingNotImplementedIsTheClientsBadRequest() {
+        assertThatThrownBy(() -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(model)
+                                .addUserMessage("reverse: abc")
+                                .presencePenalty(0.5)
+                                .build()))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("presence_penalty is not supported by this server");
     }
 
     @Test
@@ -165,6 +185,6 @@ class OpenAiEndpointsTest {
                                 .temperature(-1.0)
                                 .build()))
                 .isInstanceOf(BadRequestException.class)
-                .hasMessageContaining("temperature must be >= 0");
+                .hasMessageContaining("temperature must be 0.0 to 2.0, got -1.0");
     }
 }

@@ -27,13 +27,17 @@ class GeneratorPropertiesTest {
         runner.withPropertyValues(
                         "tsr.generator.worker-threads=-1",
                         "tsr.generator.idle-poll=0s",
-                        "tsr.generator.batch-prompts=0")
+                        "tsr.generator.batch-prompts=0",
+                        "tsr.generator.stream-threads=0",
+                        "tsr.generator.stream-timeout=0s")
                 .run(context -> assertThat(context)
                         .hasFailed()
                         .getFailure()
                         .rootCause()
                         .hasMessageContaining("object 'tsr.generator' on field 'workerThreads'")
                         .hasMessageContaining("object 'tsr.generator' on field 'idlePoll'")
-                        .hasMessageContaining("object 'tsr.generator' on field 'batchPrompts'"));
+                        .hasMessageContaining("object 'tsr.generator' on field 'batchPrompts'")
+                        .hasMessageContaining("object 'tsr.generator' on field 'streamThreads'")
+                        .hasMessageContaining("object 'tsr.generator' on field 'streamTimeout'"));
     }
 }

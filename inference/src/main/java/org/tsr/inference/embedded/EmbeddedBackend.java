@@ -9,6 +9,7 @@ import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.sampling.Completion;
 import org.tsr.engine.sampling.Generator;
+import org.tsr.engine.sampling.TokenFeed;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.engine.tokenizer.ChatTemplate;
 import org.tsr.inference.GeneratedText;
@@ -34,20 +35,28 @@ public final class EmbeddedBackend implements TextBackend, AutoCloseable {
 
     @Override
     public List<List<GeneratedText>> complete(List<String> prompts, SamplingSettings settings) {
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("model " + name + " was unloaded while the request waited; retry it");
-            }
-            settings.requireFits(model.config().contextLength());
-            return toGeneratedText(generator.generate(prompts, settings));
-        } finally {
-            lock.unlock();
-        }
+        return useModel(loaded -> toGeneratedText(
+                generator.generate(prompts, settings.requireFits(loaded.config().contextLength()))));
+    }
+
+    @Override
+    public List<List<GeneratedText>> complete(List<String> prompts, SamplingSettings settings, TokenFeed feed) {
+        return useModel(loaded -> toGeneratedText(
+                generator.generate(prompts, settings.requireFits(loaded.config().contextLength()), feed)));
     }
 
     @Override
     public List<List<GeneratedText>> chat(List<List<ChatMessage>> conversations, SamplingSettings settings) {
+        return complete(rendered(conversations), settings);
+    }
+
+    @Override
+    public List<List<GeneratedText>> chat(
+            List<List<ChatMessage>> conversations, SamplingSettings settings, TokenFeed feed) {
+        return complete(rendered(conversations), settings, feed);
+    }
+
+    private List<String> rendered(List<List<ChatMessage>> conversations) {
         ChatTemplate template = model.chatTemplate()
                 .orElseThrow(() -> new IllegalStateException("model " + name
                         + " has no chat template in its tokenizer_config.json; send raw prompts instead"));
@@ -55,7 +64,7 @@ public final class EmbeddedBackend implements TextBackend, AutoCloseable {
         for (List<ChatMessage> conversation : conversations) {
             prompts.add(template.render(conversation, true));
         }
-        return complete(prompts, settings);
+        return prompts;
     }
 
     /** Runs other work on the model (scoring, say) in turn with sampling calls. */

@@ -21,10 +21,13 @@ import org.springframework.core.retry.RetryTemplate;
 import org.tsr.contract.responses.FinishReason;
 import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.edge.RemoteHosts;
+import org.tsr.engine.sampling.DecodedToken;
+import org.tsr.engine.sampling.TokenFeed;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.InferenceProperties;
 import org.tsr.inference.TextBackend;
+import org.tsr.inference.UnsupportedSamplingException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,8 +90,46 @@ public final class RemoteBackend implements TextBackend {
     }
 
     @Override
+    public List<List<GeneratedText>> complete(List<String> prompts, SamplingSettings sampling, TokenFeed feed) {
+        return reportWhole(complete(prompts, refuseLogprobs(sampling, feed)), feed);
+    }
+
+    @Override
+    public List<List<GeneratedText>> chat(
+            List<List<ChatMessage>> conversations, SamplingSettings sampling, TokenFeed feed) {
+        return reportWhole(chat(conversations, refuseLogprobs(sampling, feed)), feed);
+    }
+
+    @Override
     public String kind() {
         return "remote";
+    }
+
+    private SamplingSettings refuseLogprobs(SamplingSettings sampling, TokenFeed feed) {
+        if (feed.logprobs()) {
+            throw new UnsupportedSamplingException(
+                    "logprobs",
+                    "log-probabilities are reported for models on the embedded engine only; " + endpoint.baseUrl()
+                            + " serves this one");
+        }
+        return sampling;
+    }
+
+    /** The server's answer comes whole (no streaming upstream): each sample is reported once, after all arrived. */
+    private static List<List<GeneratedText>> reportWhole(List<List<GeneratedText>> samples, TokenFeed feed) {
+        for (List<GeneratedText> prompt : samples) {
+            for (GeneratedText sample : prompt) {
+                feed.listener()
+                        .onToken(new DecodedToken(
+                                sample.promptIndex(),
+                                sample.sampleIndex(),
+                                sample.text(),
+                                null,
+                                List.of(),
+                                sample.finishReason()));
+            }
+        }
+        return samples;
     }
 
     /** A chat message as OpenAI's API spells it, role first. */

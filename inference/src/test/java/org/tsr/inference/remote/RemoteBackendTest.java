@@ -2,6 +2,7 @@ package org.tsr.inference.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -20,9 +22,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tsr.contract.responses.FinishReason;
 import org.tsr.contract.sampling.SamplingSettings;
+import org.tsr.engine.sampling.DecodedToken;
+import org.tsr.engine.sampling.TokenFeed;
 import org.tsr.engine.tokenizer.ChatMessage;
 import org.tsr.inference.GeneratedText;
 import org.tsr.inference.InferenceProperties;
+import org.tsr.inference.UnsupportedSamplingException;
 
 /** Drives the remote backend against a local HTTP server standing in for an OpenAI-compatible one. */
 class RemoteBackendTest {
@@ -78,6 +83,32 @@ class RemoteBackendTest {
         static Answer ok(String body) {
             return new Answer(200, body, null);
         }
+    }
+
+    @Test
+    void aFeedHearsOfEachSampleOnceAndWholeSinceTheServerAnswersWhole() throws IOException {
+        RemoteBackend backend = backendAnswering(call -> Answer.ok(TWO_CHOICES));
+        List<DecodedToken> heard = new ArrayList<>();
+
+        backend.complete(List.of("Sort: cba"), sampling, TokenFeed.text(heard::add));
+
+        assertThat(heard)
+                .extracting(DecodedToken::sampleIndex, DecodedToken::text, DecodedToken::finishReason)
+                .containsExactly(tuple(0, "first", FinishReason.STOP), tuple(1, "second", FinishReason.LENGTH));
+        assertThat(heard).allMatch(token -> token.sampled() == null);
+    }
+
+    @Test
+    void logprobsAreRefusedBeforeTheServerIsCalled() throws IOException {
+        RemoteBackend backend = backendAnswering(call -> Answer.ok(TWO_CHOICES));
+
+        assertThatThrownBy(() -> backend.chat(
+                        List.of(List.of(ChatMessage.user("hi"))), sampling, TokenFeed.withLogprobs(token -> {}, 2)))
+                .isInstanceOf(UnsupportedSamplingException.class)
+                .hasMessageContaining("embedded engine only")
+                .extracting(e -> ((UnsupportedSamplingException) e).setting())
+                .isEqualTo("logprobs");
+        assertThat(requests).isEmpty();
     }
 
     @Test

@@ -22,6 +22,9 @@ import org.tsr.engine.tokenizer.ChatTemplate;
  *
  * <p>Every native array of a call lives in a sub-manager of the model's manager that closes when the call
  * returns, and each decoding step's temporaries in a further sub-manager closed after the step.
+ *
+ * <p>A call given a {@link TokenFeed} reports each token to its listener as soon as it is chosen, with the text it
+ * makes final and, when asked, log-probabilities; a listener that throws ends the call.
  */
 public final class Generator {
 
@@ -45,11 +48,20 @@ public final class Generator {
 
     /** Samples completions for already formatted prompts; returns, per prompt, its n completions. */
     public List<List<Completion>> generate(List<String> prompts, SamplingSettings params) {
+        return generateFromIds(encode(prompts), params, null);
+    }
+
+    /** Like {@link #generate(List, SamplingSettings)}, reporting each token to the feed as it is decoded. */
+    public List<List<Completion>> generate(List<String> prompts, SamplingSettings params, TokenFeed feed) {
+        return generateFromIds(encode(prompts), params, feed);
+    }
+
+    private List<long[]> encode(List<String> prompts) {
         List<long[]> ids = new ArrayList<>(prompts.size());
         for (String prompt : prompts) {
             ids.add(model.tokenizer().encode(prompt));
         }
-        return generateFromIds(ids, params);
+        return ids;
     }
 
     /**
@@ -67,6 +79,10 @@ public final class Generator {
     }
 
     public List<List<Completion>> generateFromIds(List<long[]> prompts, SamplingSettings params) {
+        return generateFromIds(prompts, params, null);
+    }
+
+    private List<List<Completion>> generateFromIds(List<long[]> prompts, SamplingSettings params, TokenFeed feed) {
         if (prompts.isEmpty()) {
             return List.of();
         }
@@ -83,13 +99,16 @@ public final class Generator {
         List<Sequence> sequences = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
             for (int s = 0; s < params.n(); s++) {
-                sequences.add(new Sequence(p, s, prompts.get(p), params.seed()));
+                IncrementalText incremental = feed != null || !params.stop().isEmpty()
+                        ? new IncrementalText(model.tokenizer(), params.stop())
+                        : null;
+                sequences.add(new Sequence(p, s, prompts.get(p), params.seed(), incremental));
             }
         }
         try (InferenceMode noGradients = InferenceMode.enter();
                 NDManager call = model.manager().newSubManager();
                 KvCache cache = network.newCache(call)) {
-            new Decoding(call, cache, params, prompts, sequences).run();
+            new Decoding(call, cache, params, feed, prompts, sequences).run();
         }
         List<List<Completion>> byPrompt = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
@@ -107,9 +126,11 @@ public final class Generator {
         private final NDManager call;
         private final KvCache cache;
         private final SamplingSettings params;
+        private final TokenFeed feed;
         private final List<long[]> prompts;
         private final TokenChooser chooser;
         private final int vocab;
+        private final List<Integer> eosIds;
         private List<Sequence> active;
         private boolean[][] keyMask;
 
@@ -117,14 +138,17 @@ public final class Generator {
                 NDManager call,
                 KvCache cache,
                 SamplingSettings params,
+                TokenFeed feed,
                 List<long[]> prompts,
                 List<Sequence> sequences) {
             this.call = call;
             this.cache = cache;
             this.params = params;
+            this.feed = feed;
             this.prompts = prompts;
             this.chooser = new TokenChooser(params);
             this.vocab = model.config().vocabSize();
+            this.eosIds = model.generationConfig().eosTokenIds();
             this.active = new ArrayList<>(sequences);
         }
 
@@ -194,13 +218,34 @@ public final class Generator {
         }
 
         private void accept(Sequence sequence, float[] logits, int row) {
-            int token = chooser.choose(logits, row * vocab, vocab, sequence.random);
-            sequence.accept(
-                    token,
-                    model.generationConfig().eosTokenIds(),
-                    params,
-                    model.tokenizer(),
-                    model.config().contextLength());
+            int offset = row * vocab;
+            int token = chooser.choose(logits, offset, vocab, sequence.random);
+            String piece = sequence.accept(
+                    token, eosIds, params, model.tokenizer(), model.config().contextLength());
+            if (feed != null) {
+                feed.listener().onToken(decoded(sequence, token, piece, logits, offset));
+            }
+        }
+
+        /** The step as the feed sees it; log-probabilities are of the raw logits, before temperature and top-k/p. */
+        private DecodedToken decoded(Sequence sequence, int token, String piece, float[] logits, int offset) {
+            TokenLogprob sampled = null;
+            List<TokenLogprob> top = List.of();
+            if (feed.logprobs() && !eosIds.contains(token)) {
+                double normalizer = LogSoftmax.normalizer(logits, offset, vocab);
+                sampled = logprob(token, logits, offset, normalizer);
+                int[] likely = LogSoftmax.mostLikely(logits, offset, vocab, feed.topLogprobs());
+                top = new ArrayList<>(likely.length);
+                for (int id : likely) {
+                    top.add(logprob(id, logits, offset, normalizer));
+                }
+            }
+            return new DecodedToken(
+                    sequence.promptIndex, sequence.sampleIndex, piece, sampled, top, sequence.finishReason());
+        }
+
+        private TokenLogprob logprob(int id, float[] logits, int offset, double normalizer) {
+            return new TokenLogprob(id, model.tokenizer().tokenText(id), logits[offset + id] - normalizer);
         }
 
         /** Removes finished rows from the batch and the cache; false when none is left. */

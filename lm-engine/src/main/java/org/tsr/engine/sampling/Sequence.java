@@ -14,17 +14,20 @@ final class Sequence {
     final int sampleIndex;
     final long[] promptIds;
     final SplittableRandom random;
+    // null when nothing needs the text before the end (no stop strings, no token feed): decoded once then
+    private final IncrementalText incremental;
     private long[] generated = new long[16];
     private int generatedCount;
     private int completionTokens;
     private FinishReason finishReason;
     private String text;
 
-    Sequence(int promptIndex, int sampleIndex, long[] promptIds, long seed) {
+    Sequence(int promptIndex, int sampleIndex, long[] promptIds, long seed, IncrementalText incremental) {
         this.promptIndex = promptIndex;
         this.sampleIndex = sampleIndex;
         this.promptIds = promptIds;
         this.random = new SplittableRandom(streamSeed(seed, sampleIndex, promptIds));
+        this.incremental = incremental;
     }
 
     /**
@@ -47,29 +50,37 @@ final class Sequence {
         return promptIds.length + generatedCount;
     }
 
-    /** Records a sampled token and decides whether the sequence ends with it. */
-    void accept(int token, List<Integer> eosIds, SamplingSettings params, TextTokenizer tokenizer, int contextLength) {
+    FinishReason finishReason() {
+        return finishReason;
+    }
+
+    /**
+     * Records a sampled token and decides whether the sequence ends with it; returns the text that became final with
+     * it (always empty for a sequence without incremental text).
+     */
+    String accept(
+            int token, List<Integer> eosIds, SamplingSettings params, TextTokenizer tokenizer, int contextLength) {
         completionTokens++;
         if (eosIds.contains(token)) {
-            finish(FinishReason.STOP, tokenizer);
-            return;
+            return finish(FinishReason.STOP, tokenizer);
         }
         if (generatedCount == generated.length) {
             generated = Arrays.copyOf(generated, generated.length * 2);
         }
         generated[generatedCount++] = token;
-        if (!params.stop().isEmpty()) {
-            String decoded = tokenizer.decode(generatedIds());
-            int cut = firstStop(decoded, params.stop());
-            if (cut >= 0) {
+        String piece = "";
+        if (incremental != null) {
+            piece = incremental.add(generated, generatedCount);
+            if (incremental.stopped()) {
                 finishReason = FinishReason.STOP;
-                text = decoded.substring(0, cut);
-                return;
+                text = incremental.text();
+                return piece;
             }
         }
         if (generatedCount >= params.maxTokens() || length() >= contextLength) {
-            finish(FinishReason.LENGTH, tokenizer);
+            return piece + finish(FinishReason.LENGTH, tokenizer);
         }
+        return piece;
     }
 
     long lastToken() {
@@ -81,23 +92,18 @@ final class Sequence {
                 promptIndex, sampleIndex, text, generatedIds(), finishReason, promptIds.length, completionTokens);
     }
 
-    private void finish(FinishReason reason, TextTokenizer tokenizer) {
+    private String finish(FinishReason reason, TextTokenizer tokenizer) {
         finishReason = reason;
-        text = tokenizer.decode(generatedIds());
+        if (incremental == null) {
+            text = tokenizer.decode(generatedIds());
+            return "";
+        }
+        String rest = incremental.finish(generated, generatedCount);
+        text = incremental.text();
+        return rest;
     }
 
     private long[] generatedIds() {
         return Arrays.copyOf(generated, generatedCount);
-    }
-
-    private static int firstStop(String text, List<String> stopStrings) {
-        int first = -1;
-        for (String stop : stopStrings) {
-            int at = text.indexOf(stop);
-            if (at >= 0 && (first < 0 || at < first)) {
-                first = at;
-            }
-        }
-        return first;
     }
 }

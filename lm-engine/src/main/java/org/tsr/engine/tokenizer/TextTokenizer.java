@@ -50,6 +50,11 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.decode(ids, true);
     }
 
+    /** One token's own text, a special token's name included (decoding alone, it may be half of a character). */
+    public String tokenText(long id) {
+        return tokenizer.decode(new long[] {id}, false);
+    }
+
     @Override
     public void close() {
         tokenizer.close();

@@ -2,10 +2,13 @@ package org.tsr.engine.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,9 @@ import org.tsr.contract.responses.FinishReason;
 import org.tsr.contract.sampling.SamplingSettings;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
+import org.tsr.engine.scoring.PromptResponse;
+import org.tsr.engine.scoring.ResponseLikelihood;
+import org.tsr.engine.scoring.SequenceScorer;
 import org.tsr.engine.tokenizer.ChatMessage;
 
 class GeneratorTest {
@@ -170,6 +176,89 @@ class GeneratorTest {
         assertThatThrownBy(
                         () -> generator.generateFromIds(List.of(new long[] {5, 100_000}), SamplingSettings.greedy(3)))
                 .hasMessageContaining("token id 100000 at position 1");
+    }
+
+    @Test
+    void aFeedHearsOfEachTokenAsItIsDecodedAndItsPiecesJoinToEachText() {
+        SamplingSettings params = SamplingSettings.of(2, 1.0, 10, 17);
+        List<String> prompts = PROMPTS.subList(0, 2);
+        List<DecodedToken> heard = new ArrayList<>();
+        List<List<Completion>> fed = new Generator(model).generate(prompts, params, TokenFeed.text(heard::add));
+        List<List<Completion>> unfed = new Generator(model).generate(prompts, params);
+
+        assertThat(heard.subList(0, 4))
+                .extracting(token -> token.promptIndex() + "/" + token.sampleIndex())
+                .containsExactly("0/0", "0/1", "1/0", "1/1");
+        for (int p = 0; p < prompts.size(); p++) {
+            assertThat(tokens(fed.get(p))).isEqualTo(tokens(unfed.get(p)));
+            for (Completion completion : fed.get(p)) {
+                List<DecodedToken> own = heard.stream()
+                        .filter(token -> token.promptIndex() == completion.promptIndex()
+                                && token.sampleIndex() == completion.sampleIndex())
+                        .toList();
+                assertThat(own).hasSize(completion.completionTokens());
+                assertThat(own.stream().map(DecodedToken::text).reduce("", String::concat))
+                        .isEqualTo(completion.text());
+                assertThat(own.get(own.size() - 1).finishReason()).isEqualTo(completion.finishReason());
+                assertThat(own.subList(0, own.size() - 1)).noneMatch(DecodedToken::isLast);
+                assertThat(own).allMatch(token -> token.sampled() == null);
+            }
+        }
+    }
+
+    @Test
+    void logprobsAreTheModelsOwnLogSoftmaxBeforeTemperatureAndTopK() {
+        String prompt = "Sort: dcba ->";
+        List<DecodedToken> heard = new ArrayList<>();
+        Completion completion = new Generator(model)
+                .generate(
+                        List.of(prompt),
+                        SamplingSettings.of(1, 1.7, 12, 5).withTopK(4),
+                        TokenFeed.withLogprobs(heard::add, 3))
+                .get(0)
+                .get(0);
+        ResponseLikelihood scored = new SequenceScorer(model)
+                .score(List.of(new PromptResponse(model.tokenizer().encode(prompt), completion.tokenIds())), false)
+                .get(0);
+
+        List<DecodedToken> tokens =
+                heard.stream().filter(token -> token.sampled() != null).toList();
+        assertThat(tokens).hasSize(completion.tokenIds().length);
+        for (int i = 0; i < tokens.size(); i++) {
+            DecodedToken token = tokens.get(i);
+            assertThat(token.sampled().tokenId()).isEqualTo((int) completion.tokenIds()[i]);
+            String decoded = model.tokenizer().decode(new long[] {completion.tokenIds()[i]});
+            // a special token, which decoding leaves out, shows its name
+            assertThat(token.sampled().token()).matches(decoded.isEmpty() ? "<.+>" : Pattern.quote(decoded));
+            assertThat(token.sampled().logprob()).as("token %d", i).isCloseTo(scored.tokenLogProbs()[i], within(1e-4));
+            assertThat(token.topLogprobs()).hasSize(3);
+            assertThat(token.topLogprobs().get(0).logprob())
+                    .isGreaterThanOrEqualTo(token.topLogprobs().get(1).logprob())
+                    .isGreaterThanOrEqualTo(token.sampled().logprob());
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsEndsTheDecodingThere() {
+        List<DecodedToken> heard = new ArrayList<>();
+        IllegalStateException gone = new IllegalStateException("the reader has gone");
+        TokenFeed feed = TokenFeed.text(token -> {
+            heard.add(token);
+            if (heard.size() == 3) {
+                throw gone;
+            }
+        });
+
+        assertThatThrownBy(() -> new Generator(model).generate(List.of("abc"), SamplingSettings.greedy(7), feed))
+                .isSameAs(gone);
+        assertThat(heard).hasSize(3);
+        // the model is still usable: the next call runs to its end
+        assertThat(new Generator(model)
+                        .generate(List.of("abc"), SamplingSettings.greedy(7))
+                        .get(0)
+                        .get(0)
+                        .completionTokens())
+                .isEqualTo(7);
     }
 
     private static List<List<Long>> tokens(List<Completion> completions) {
