@@ -2,7 +2,6 @@ package org.tsr.trainer.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -13,8 +12,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -255,28 +252,17 @@ final class BatchJobWorkload implements Workload {
 
     @Override
     public String createdAt(String name) {
-        Job job = job(name).get();
-        return job == null ? null : job.getMetadata().getCreationTimestamp();
+        return WorkloadResource.createdAt(job(name));
     }
 
     @Override
     public void delete(String name) {
-        job(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        WorkloadResource.delete(job(name));
     }
 
     @Override
     public Watch watch(String name, Runnable changed, Runnable closed) {
-        return job(name).watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Job resource) {
-                changed.run();
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-                closed.run();
-            }
-        });
+        return WorkloadResource.watch(job(name), changed, closed);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.tsr.trainer.kubernetes;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -8,8 +7,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -178,28 +175,17 @@ final class TrainJobWorkload implements Workload {
 
     @Override
     public String createdAt(String name) {
-        GenericKubernetesResource trainJob = trainJob(name).get();
-        return trainJob == null ? null : trainJob.getMetadata().getCreationTimestamp();
+        return WorkloadResource.createdAt(trainJob(name));
     }
 
     @Override
     public void delete(String name) {
-        trainJob(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        WorkloadResource.delete(trainJob(name));
     }
 
     @Override
     public Watch watch(String name, Runnable changed, Runnable closed) {
-        return trainJob(name).watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, GenericKubernetesResource resource) {
-                changed.run();
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-                closed.run();
-            }
-        });
+        return WorkloadResource.watch(trainJob(name), changed, closed);
     }
 
     @Override

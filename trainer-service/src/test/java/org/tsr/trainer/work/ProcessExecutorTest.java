@@ -24,10 +24,7 @@ import org.tsr.store.run.IterationRepository;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.training.TrainingStatus;
-import org.tsr.store.workqueue.NewWorkUnit;
-import org.tsr.store.workqueue.StageWorker;
 import org.tsr.store.workqueue.WorkQueue;
-import org.tsr.store.workqueue.WorkStage;
 import org.tsr.store.workqueue.WorkStatus;
 import org.tsr.trainer.TrainingScenario;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +42,7 @@ class ProcessExecutorTest {
             """;
 
     @Autowired
-    TrainHandler handler;
+    TrainUnits units;
 
     @Autowired
     WorkQueue queue;
@@ -204,15 +201,10 @@ class ProcessExecutorTest {
     }
 
     private long enqueue(TrainingJob job) {
-        return queue.enqueue(
-                NewWorkUnit.of(WorkStage.TRAIN, job.getIterationId(), "{\"trainingJobId\": " + job.getId() + "}"));
+        return units.enqueue(job);
     }
 
     private void drain() {
-        StageWorker worker = new StageWorker(queue, WorkStage.TRAIN, "test", handler, Duration.ofMillis(10));
-        while (worker.processOne("test/0")) {
-            // every pending TRAIN unit
-        }
-        worker.close();
+        units.drain();
     }
 }

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,10 +32,7 @@ import org.tsr.store.prompt.PromptSet;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.training.TrainingStatus;
-import org.tsr.store.workqueue.NewWorkUnit;
-import org.tsr.store.workqueue.StageWorker;
 import org.tsr.store.workqueue.WorkQueue;
-import org.tsr.store.workqueue.WorkStage;
 import org.tsr.store.workqueue.WorkStatus;
 import org.tsr.trainer.TrainingScenario;
 import org.tsr.trainer.job.EngineTrainingOptions;
@@ -53,7 +49,7 @@ class TrainHandlerTest {
             """;
 
     @Autowired
-    TrainHandler handler;
+    TrainUnits units;
 
     @Autowired
     WorkQueue queue;
@@ -79,16 +75,11 @@ class TrainHandlerTest {
     final JsonMapper json = JsonMapper.builder().build();
 
     private long enqueue(TrainingJob job) {
-        return queue.enqueue(
-                NewWorkUnit.of(WorkStage.TRAIN, job.getIterationId(), "{\"trainingJobId\": " + job.getId() + "}"));
+        return units.enqueue(job);
     }
 
     private void drain() {
-        StageWorker worker = new StageWorker(queue, WorkStage.TRAIN, "test", handler, Duration.ofMillis(10));
-        while (worker.processOne("test/0")) {
-            // every pending TRAIN unit
-        }
-        worker.close();
+        units.drain();
     }
 
     private TrainingJob dpoJob(TrainingScenario.SrIteration sr) {
