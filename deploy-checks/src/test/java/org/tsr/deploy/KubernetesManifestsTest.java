@@ -62,7 +62,10 @@ class KubernetesManifestsTest {
     record Workload(String kind, String name, LabelSelector selector, PodTemplateSpec template) {}
 
     static List<Map<String, Object>> render(String overlay) {
-        Path folder = RepositoryFiles.path("k8s/overlays/" + overlay);
+        return render(RepositoryFiles.path("k8s/overlays/" + overlay));
+    }
+
+    static List<Map<String, Object>> render(Path folder) {
         return Kustomize.kubectl()
                 .map(kubectl -> Kustomize.withKubectl(kubectl, folder))
                 .orElseGet(() -> Kustomize.inJava(folder));

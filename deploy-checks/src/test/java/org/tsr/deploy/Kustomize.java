@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renders a kustomization into its resources: with {@code kubectl kustomize} where kubectl is on the PATH, and with
  * {@link #inJava} otherwise, a small subset of kustomize that covers what k8s/base and the overlays use and refuses
- * anything else: {@code resources} (files and folders), {@code namespace}, {@code labels} (metadata only),
+ * anything else: {@code resources} (files and folders), {@code components} (with resources and patches by path),
+ * {@code namespace}, {@code labels} (metadata only),
  * {@code images} (new name and tag) and {@code patches} given by {@code path} (strategic merge: maps merged key by
  * key, lists of named items merged by name with new items first, other lists replaced); with a namespace, the
  * ServiceAccount subjects of role bindings that name none are given it too.
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class Kustomize {
 
     private static final Set<String> SUPPORTED =
-            Set.of("apiVersion", "kind", "resources", "namespace", "labels", "images", "patches");
+            Set.of("apiVersion", "kind", "resources", "components", "namespace", "labels", "images", "patches");
+    private static final Set<String> SUPPORTED_IN_COMPONENTS = Set.of("apiVersion", "kind", "resources", "patches");
     private static final Set<String> CLUSTER_SCOPED = Set.of(
             "Namespace",
             "ClusterRole",
@@ -75,23 +77,23 @@ final class Kustomize {
                         + "', which the Java rendering does not support: install kubectl to check it");
             }
         }
-        List<Map<String, Object>> resources = new ArrayList<>();
-        for (String resource : (List<String>) kustomization.getOrDefault("resources", List.of())) {
-            Path path = folder.resolve(resource).normalize();
-            resources.addAll(
-                    Files.isDirectory(path) ? inJava(path) : RepositoryFiles.yamlDocuments(RepositoryFiles.read(path)));
-        }
-        for (Map<String, Object> patch : (List<Map<String, Object>>) kustomization.getOrDefault("patches", List.of())) {
-            if (!patch.keySet().equals(Set.of("path"))) {
-                throw new UnsupportedOperationException("only patches given by path are supported: " + patch);
+        List<Map<String, Object>> resources = resources(folder, kustomization);
+        for (String component : (List<String>) kustomization.getOrDefault("components", List.of())) {
+            Path path = folder.resolve(component).normalize();
+            Map<String, Object> spec = RepositoryFiles.yaml(path.resolve("kustomization.yaml"));
+            if (!"Component".equals(spec.get("kind"))) {
+                throw new IllegalArgumentException(path + " is listed as a component but is a " + spec.get("kind"));
             }
-            Map<String, Object> change = RepositoryFiles.yaml(folder.resolve((String) patch.get("path")));
-            Map<String, Object> target = resources.stream()
-                    .filter(resource -> sameObject(resource, change))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("patch " + patch + " matches no resource"));
-            resources.set(resources.indexOf(target), (Map<String, Object>) merge(target, change));
+            for (String field : spec.keySet()) {
+                if (!SUPPORTED_IN_COMPONENTS.contains(field)) {
+                    throw new UnsupportedOperationException(path + " uses '" + field + "' in a component, which the"
+                            + " Java rendering does not support: install kubectl to check it");
+                }
+            }
+            resources.addAll(resources(path, spec));
+            patch(path, spec, resources);
         }
+        patch(folder, kustomization, resources);
         for (Map<String, Object> labels : (List<Map<String, Object>>) kustomization.getOrDefault("labels", List.of())) {
             if (Boolean.TRUE.equals(labels.get("includeSelectors"))
                     || Boolean.TRUE.equals(labels.get("includeTemplates"))) {
@@ -121,6 +123,33 @@ final class Kustomize {
             }
         }
         return resources;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> resources(Path folder, Map<String, Object> kustomization) {
+        List<Map<String, Object>> resources = new ArrayList<>();
+        for (String resource : (List<String>) kustomization.getOrDefault("resources", List.of())) {
+            Path path = folder.resolve(resource).normalize();
+            resources.addAll(
+                    Files.isDirectory(path) ? inJava(path) : RepositoryFiles.yamlDocuments(RepositoryFiles.read(path)));
+        }
+        return resources;
+    }
+
+    /** Applies the kustomization's strategic-merge patches (given by path) to the resources, in place. */
+    @SuppressWarnings("unchecked")
+    private static void patch(Path folder, Map<String, Object> kustomization, List<Map<String, Object>> resources) {
+        for (Map<String, Object> patch : (List<Map<String, Object>>) kustomization.getOrDefault("patches", List.of())) {
+            if (!patch.keySet().equals(Set.of("path"))) {
+                throw new UnsupportedOperationException("only patches given by path are supported: " + patch);
+            }
+            Map<String, Object> change = RepositoryFiles.yaml(folder.resolve((String) patch.get("path")));
+            Map<String, Object> target = resources.stream()
+                    .filter(resource -> sameObject(resource, change))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("patch " + patch + " matches no resource"));
+            resources.set(resources.indexOf(target), (Map<String, Object>) merge(target, change));
+        }
     }
 
     /** A role binding's ServiceAccount subjects without a namespace get the kustomization's, as kustomize does. */
