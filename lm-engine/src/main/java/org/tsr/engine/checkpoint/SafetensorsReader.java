@@ -82,13 +82,23 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Reads a tensor as float32, whatever its stored dtype. */
     public float[] readFloats(String name) {
+        TensorEntry entry = entry(name);
+        return entry.dtype().decode(readBytes(name), Math.toIntExact(entry.elementCount()));
+    }
+
+    /** A tensor's stored bytes, little-endian, in its stored dtype. */
+    ByteBuffer readBytes(String name) {
+        TensorEntry entry = entry(name);
+        int length = Math.toIntExact(entry.end() - entry.begin());
+        return readFully(channel, dataStart + entry.begin(), length, file).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private TensorEntry entry(String name) {
         TensorEntry entry = entries.get(name);
         if (entry == null) {
             throw new CheckpointException(file, name, "missing");
         }
-        int length = Math.toIntExact(entry.end() - entry.begin());
-        ByteBuffer bytes = readFully(channel, dataStart + entry.begin(), length, file);
-        return entry.dtype().decode(bytes, Math.toIntExact(entry.elementCount()));
+        return entry;
     }
 
     @Override
