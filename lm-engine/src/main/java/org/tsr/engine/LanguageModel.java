@@ -110,6 +110,18 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     public void save(Path dir, long maxShardBytes) {
+        save(dir, maxShardBytes, sourceDtypes);
+    }
+
+    /**
+     * Like {@link #save(Path, long)}, with every weight in float32, the precision the engine trains in: a training
+     * checkpoint of a bfloat16 model must resume from the very weights it stopped at, not from them rounded.
+     */
+    public void saveInFloat32(Path dir, long maxShardBytes) {
+        save(dir, maxShardBytes, Map.of());
+    }
+
+    private void save(Path dir, long maxShardBytes, Map<String, TensorDtype> dtypes) {
         try {
             Files.createDirectories(dir);
             for (String name : COPIED_FILES) {
@@ -124,13 +136,13 @@ public final class LanguageModel implements AutoCloseable {
         HfConfigFile.write(
                 network.config(),
                 sourceConfig,
-                TensorDtype.mostCommon(sourceDtypes.values()),
+                dtypes.isEmpty() ? TensorDtype.F32 : TensorDtype.mostCommon(dtypes.values()),
                 dir.resolve(HfConfigFile.FILE_NAME));
         if (!Files.exists(sourceDir.resolve(GenerationConfigFile.FILE_NAME))) {
             // the source had none: write what decoding here uses, so vLLM and transformers stop at the same ids
             generationConfig.write(dir);
         }
-        HfWeights.save(network, dir, maxShardBytes, sourceDtypes);
+        HfWeights.save(network, dir, maxShardBytes, dtypes);
     }
 
     public CausalLm network() {
