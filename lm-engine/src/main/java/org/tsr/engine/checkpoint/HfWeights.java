@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Model weights in the Hugging Face layout: {@code model.safetensors}, or shards listed by
- * {@code model.safetensors.index.json}. Tensors are read as float32 whatever their stored dtype; a save
+ * {@code model.safetensors.index.json}. Tensors are read as float32 whatever their stored dtype, in chunks so
+ * that none passes whole through the heap; a save
  * writes each back in the dtype it was loaded from, streamed from native memory, and shards the way transformers
  * does ({@code model-00001-of-00003.safetensors} plus the index) once the weights exceed the shard size.
  */
@@ -68,8 +69,7 @@ public final class HfWeights {
                             "shape " + Arrays.toString(entry.shape()) + " does not match " + slot.shape()
                                     + " required by config.json");
                 }
-                float[] data = reader.readFloats(slot.name());
-                slot.parameter().setArray(manager.create(data, slot.shape()));
+                slot.parameter().setArray(reader.readArray(slot.name(), manager));
                 dtypes.put(slot.name(), entry.dtype());
             }
             return dtypes;

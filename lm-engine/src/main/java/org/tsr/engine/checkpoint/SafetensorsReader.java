@@ -1,5 +1,10 @@
 package org.tsr.engine.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +27,9 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Larger headers are certainly corrupt; real ones are a few hundred kilobytes at most. */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    /** Stored bytes of a tensor read and widened per step by {@link #readArray}. */
+    private static final long CHUNK_BYTES = 64L * 1024 * 1024;
 
     private final Path file;
     private final FileChannel channel;
@@ -84,6 +92,36 @@ public final class SafetensorsReader implements AutoCloseable {
     public float[] readFloats(String name) {
         TensorEntry entry = entry(name);
         return entry.dtype().decode(readBytes(name), Math.toIntExact(entry.elementCount()));
+    }
+
+    /**
+     * Reads a tensor into a float32 array of {@code manager}, widened chunk by chunk of rows: the heap holds one
+     * chunk at a time, so a tensor of any size loads (past 2 GB too) in a small heap.
+     */
+    public NDArray readArray(String name, NDManager manager) {
+        TensorEntry entry = entry(name);
+        long[] shape = entry.shape();
+        long bytes = entry.end() - entry.begin();
+        if (shape.length < 2 || bytes <= CHUNK_BYTES || shape[0] == 0) {
+            return manager.create(readFloats(name), new Shape(shape));
+        }
+        long rowBytes = bytes / shape[0];
+        long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        try (NDManager chunks = manager.newSubManager()) {
+            NDList parts = new NDList();
+            for (long start = 0; start < shape[0]; start += rowsPerChunk) {
+                long[] chunkShape = shape.clone();
+                chunkShape[0] = Math.min(rowsPerChunk, shape[0] - start);
+                int chunkBytes = Math.toIntExact(chunkShape[0] * rowBytes);
+                ByteBuffer raw = readFully(channel, dataStart + entry.begin() + start * rowBytes, chunkBytes, file);
+                float[] values =
+                        entry.dtype().decode(raw, chunkBytes / entry.dtype().bytes());
+                parts.add(chunks.create(values, new Shape(chunkShape)));
+            }
+            NDArray whole = NDArrays.concat(parts, 0);
+            whole.attach(manager);
+            return whole;
+        }
     }
 
     /** A tensor's stored bytes, little-endian, in its stored dtype. */
