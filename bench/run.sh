@@ -116,7 +116,7 @@ run_save() {
     local cp
     cp="$(engine_classpath)"
     java -Xmx1g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \
-        "$root/bench/engine/SaveBench.java" "$work/checkpoint" "$size" "$shard_bytes" | grep -E '^(save|memory) '
+        "$root/bench/engine/SaveBench.java" "$work/checkpoint" "$size" "$shard_bytes" | grep -E '^(save|reload|memory) '
 }
 
 case "$what" in

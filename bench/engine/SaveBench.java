@@ -6,6 +6,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * bench/run.sh save: saves a random model of Qwen2.5-1.5B's shape (1.54B parameters, held as float32 in native
  * memory) as a bfloat16 checkpoint through HfWeights.save, in a JVM whose heap is capped by the script (-Xmx1g).
  * Prints the elapsed save time, the bytes written, the process's peak resident memory (VmHWM) before and after the
- * save, and the peak Java heap used; "small" instead of "1.5b" runs a 4-layer, 4096-vocabulary model of the same
- * widths as a quick check.
+ * save, and the peak Java heap used. Then, with that model closed, loads the checkpoint back (same heap) and saves
+ * it again, and says whether the second save's files are byte for byte the first's. "small" instead of "1.5b" runs a
+ * 4-layer, 4096-vocabulary model of the same widths as a quick check.
  */
 public class SaveBench {
 
@@ -53,52 +55,82 @@ public class SaveBench {
                 151_643,
                 151_645,
                 0);
-        Files.createDirectories(out);
+        Path checkpoint = out.resolve("saved");
+        Path resaved = out.resolve("resaved");
+        Files.createDirectories(checkpoint);
+        Files.createDirectories(resaved);
+        long parameters = 0;
+        long residentBefore;
+        double saveSeconds;
         try (NDManager manager = NDManager.newBaseManager()) {
             CausalLm model = new CausalLm(config);
             Map<String, TensorDtype> dtypes = new HashMap<>();
-            long parameters = 0;
             for (NamedParameter slot : model.namedParameters()) {
                 slot.parameter().setArray(manager.randomUniform(-0.05f, 0.05f, slot.shape(), DataType.FLOAT32));
                 dtypes.put(slot.name(), TensorDtype.BF16);
                 parameters += slot.shape().size();
             }
-            long residentBefore = peakResidentKb();
+            residentBefore = peakResidentKb();
             HfConfigFile.write(
                     config,
                     JsonMapper.builder().build().createObjectNode(),
                     TensorDtype.BF16,
-                    out.resolve(HfConfigFile.FILE_NAME));
+                    checkpoint.resolve(HfConfigFile.FILE_NAME));
             long start = System.nanoTime();
-            HfWeights.save(model, out, shardBytes, dtypes);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long written;
-            long files;
-            try (Stream<Path> list = Files.list(out)) {
-                var weights = list.filter(f -> f.getFileName().toString().contains("safetensors")).toList();
-                files = weights.stream().filter(f -> f.toString().endsWith(".safetensors")).count();
-                written = 0;
-                for (Path file : weights) {
-                    written += Files.size(file);
-                }
-            }
-            System.out.println(String.format(
-                    Locale.ROOT,
-                    "save size=%s parameters=%d dtype=bf16 files=%d bytes_written=%d seconds=%.1f MB_per_s=%.0f",
-                    size,
-                    parameters,
-                    files,
-                    written,
-                    seconds,
-                    written / seconds / 1e6));
-            System.out.println(String.format(
-                    Locale.ROOT,
-                    "memory max_heap_MB=%d peak_heap_used_MB=%d peak_rss_before_save_MB=%d peak_rss_after_save_MB=%d",
-                    Runtime.getRuntime().maxMemory() >> 20,
-                    peakHeapUsedBytes() >> 20,
-                    residentBefore >> 10,
-                    peakResidentKb() >> 10));
+            HfWeights.save(model, checkpoint, shardBytes, dtypes);
+            saveSeconds = (System.nanoTime() - start) / 1e9;
         }
+        long residentAfterSave = peakResidentKb();
+        long written = weightBytes(checkpoint);
+        System.out.println(String.format(
+                Locale.ROOT,
+                "save size=%s parameters=%d dtype=bf16 files=%d bytes_written=%d seconds=%.1f MB_per_s=%.0f",
+                size,
+                parameters,
+                weightFiles(checkpoint).size(),
+                written,
+                saveSeconds,
+                written / saveSeconds / 1e6));
+        // the first model is closed: loading it back and saving it again must give the same bytes
+        double loadSeconds;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CausalLm model = new CausalLm(config);
+            long start = System.nanoTime();
+            Map<String, TensorDtype> dtypes = HfWeights.load(checkpoint, model, manager);
+            loadSeconds = (System.nanoTime() - start) / 1e9;
+            HfWeights.save(model, resaved, shardBytes, dtypes);
+        }
+        boolean identical = weightFiles(checkpoint).size() == weightFiles(resaved).size();
+        for (Path file : weightFiles(checkpoint)) {
+            identical &= Files.mismatch(file, resaved.resolve(file.getFileName())) == -1;
+        }
+        System.out.println(String.format(
+                Locale.ROOT, "reload seconds=%.1f resaved_files_identical=%s", loadSeconds, identical));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "memory max_heap_MB=%d peak_heap_used_MB=%d peak_rss_before_save_MB=%d peak_rss_after_save_MB=%d"
+                        + " peak_rss_after_reload_MB=%d",
+                Runtime.getRuntime().maxMemory() >> 20,
+                peakHeapUsedBytes() >> 20,
+                residentBefore >> 10,
+                residentAfterSave >> 10,
+                peakResidentKb() >> 10));
+    }
+
+    static List<Path> weightFiles(Path dir) throws Exception {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(f -> f.getFileName().toString().contains("safetensors"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    static long weightBytes(Path dir) throws Exception {
+        long bytes = 0;
+        for (Path file : weightFiles(dir)) {
+            bytes += Files.size(file);
+        }
+        return bytes;
     }
 
     /** VmHWM: the most resident memory the process has held, weights in native memory included. */

@@ -97,28 +97,34 @@ public final class SafetensorsReader implements AutoCloseable {
     /**
      * Reads a tensor into a float32 array of {@code manager}, widened chunk by chunk of rows: the heap holds one
      * chunk at a time, so a tensor of any size loads (past 2 GB too) in a small heap.
+     *
+     * <p>An array DJL creates from Java data keeps the direct buffer it was copied through for as long as it lives,
+     * and direct buffers count against a limit the size of the heap; so the chunks live only in a sub-manager and
+     * the returned array is PyTorch's own copy (a clone or a concatenation), which holds no Java buffer.
      */
     public NDArray readArray(String name, NDManager manager) {
         TensorEntry entry = entry(name);
         long[] shape = entry.shape();
         long bytes = entry.end() - entry.begin();
-        if (shape.length < 2 || bytes <= CHUNK_BYTES || shape[0] == 0) {
-            return manager.create(readFloats(name), new Shape(shape));
-        }
-        long rowBytes = bytes / shape[0];
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        boolean oneChunk = shape.length < 2 || bytes <= CHUNK_BYTES || shape[0] == 0;
+        long rows = oneChunk ? 1 : shape[0];
+        long rowBytes = oneChunk ? bytes : bytes / rows;
+        long rowsPerChunk = Math.max(1, CHUNK_BYTES / Math.max(1, rowBytes));
         try (NDManager chunks = manager.newSubManager()) {
             NDList parts = new NDList();
-            for (long start = 0; start < shape[0]; start += rowsPerChunk) {
+            for (long start = 0; start < rows; start += rowsPerChunk) {
                 long[] chunkShape = shape.clone();
-                chunkShape[0] = Math.min(rowsPerChunk, shape[0] - start);
-                int chunkBytes = Math.toIntExact(chunkShape[0] * rowBytes);
+                long count = Math.min(rowsPerChunk, rows - start);
+                if (!oneChunk) {
+                    chunkShape[0] = count;
+                }
+                int chunkBytes = Math.toIntExact(count * rowBytes);
                 ByteBuffer raw = readFully(channel, dataStart + entry.begin() + start * rowBytes, chunkBytes, file);
                 float[] values =
                         entry.dtype().decode(raw, chunkBytes / entry.dtype().bytes());
                 parts.add(chunks.create(values, new Shape(chunkShape)));
             }
-            NDArray whole = NDArrays.concat(parts, 0);
+            NDArray whole = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, 0);
             whole.attach(manager);
             return whole;
         }
