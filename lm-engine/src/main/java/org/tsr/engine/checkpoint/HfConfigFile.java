@@ -97,8 +97,8 @@ public final class HfConfigFile {
 
     /**
      * Writes the config of a model loaded from {@code source} (the parsed original config.json): every key of
-     * the source survives, so fields the engine does not read (quantization hints, token ids lists, auto_map,
-     * transformers_version) reach vLLM and transformers as they were. The engine's own fields overwrite only the
+     * the source survives, so fields the engine does not read (auto_map, token id lists, transformers_version,
+     * model-specific settings) reach vLLM and transformers as they were. The engine's own fields overwrite only the
      * shape keys and the dtype, which the saved weights must match; elsewhere they fill in what the source lacks.
      */
     public static void write(ModelConfig config, ObjectNode source, TensorDtype dtype, Path file) {

@@ -22,9 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Model weights in the Hugging Face layout: {@code model.safetensors}, or shards listed by
  * {@code model.safetensors.index.json}. Tensors are read as float32 whatever their stored dtype, in chunks so
- * that none passes whole through the heap; a save
- * writes each back in the dtype it was loaded from, streamed from native memory, and shards the way transformers
- * does ({@code model-00001-of-00003.safetensors} plus the index) once the weights exceed the shard size.
+ * that none passes whole through the heap; a save writes each back in the dtype it was loaded from, streamed from
+ * native memory, and shards the way transformers does ({@code model-00001-of-00003.safetensors} plus the index)
+ * once the weights exceed the shard size.
  */
 public final class HfWeights {
 
