@@ -145,7 +145,7 @@ public final class SafetensorsWriter {
             long rowsPerChunk = Math.max(1, CHUNK_BYTES / (floatBytes / rows));
             for (long start = 0; start < rows; start += rowsPerChunk) {
                 long end = Math.min(rows, start + rowsPerChunk);
-                // a row range of a contiguous tensor is a contiguous view: no copy, closed with the inner scope
+                // a row range: at most one chunk of extra native memory (none for a view), freed by the inner scope
                 try (NDScope chunkScope = new NDScope()) {
                     writeChunk(out, values.get(new NDIndex("{}:{}", start, end)).toByteBuffer(true), tensor.dtype());
                 }
@@ -153,7 +153,7 @@ public final class SafetensorsWriter {
         }
     }
 
-    /** Writes float32 values (native byte order, little-endian on every platform libtorch runs on) in {@code dtype}. */
+    /** Writes float32 values (native byte order: little-endian on x86-64 and arm64, as the format wants) in {@code dtype}. */
     private static void writeChunk(FileChannel out, ByteBuffer floats, TensorDtype dtype) throws IOException {
         if (dtype == TensorDtype.F32) {
             writeFully(out, floats);
