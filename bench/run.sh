@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks. Usage: bench/run.sh engine [sizes] | train [sizes] | parity | store | generate
+# Benchmarks. Usage: bench/run.sh engine [sizes] | train [sizes] | parity | store | generate | save [1.5b|small] [shard bytes]
 # (sizes: tiny,25m by default)
 #
 # engine: the lm-engine against a PyTorch reference of the same architecture and shapes
@@ -8,6 +8,10 @@
 #   train_step = tokens/s of a forward+backward step on 32 x 128 tokens
 # Prints a table, then last: engine-vs-pytorch sampling=<ratio> train_step=<ratio>
 # where each ratio is the engine's tokens/s over PyTorch's, geometric mean over the sizes.
+#
+# save [1.5b|small] [max shard bytes]: saves a random model of Qwen2.5-1.5B's shape as a bfloat16 checkpoint (~3.1 GB,
+# in $TMPDIR or /tmp; shards of 5 GB by default) in a JVM with -Xmx1g, the weights in native memory; prints the save
+# time, bytes written and peak resident memory (VmHWM).
 #
 # train: optimizer steps through the engine's Trainer (objective, clipping, AdamW) against the same steps in
 # PyTorch (bench/engine/train_reference.py), same thread count, median step after warm-up:
@@ -105,14 +109,25 @@ run_parity() {
     (cd "$root/bench/engine" && /usr/bin/python3 parity.py "$work/tiny")
 }
 
+run_save() {
+    local size="$1" shard_bytes="${2:-5368709120}"
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    local cp
+    cp="$(engine_classpath)"
+    java -Xmx1g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \
+        "$root/bench/engine/SaveBench.java" "$work/checkpoint" "$size" "$shard_bytes" | grep -E '^(save|reload|memory) '
+}
+
 case "$what" in
     engine) run_versus EngineBench.java reference.py engine-vs-pytorch sampling train_step ;;
     train) run_versus TrainBench.java train_reference.py train-vs-pytorch dpo_step sft_step ;;
     parity) run_parity ;;
     store) run_main store org.tsr.store.bench.StoreBenchmark ;;
     generate) run_main generator-service org.tsr.generator.bench.GenerateBenchmark ;;
+    save) run_save "${2:-1.5b}" "${3:-}" ;;
     *)
-        echo "usage: bench/run.sh engine [tiny,25m] | train [tiny,25m] | parity | store | generate" >&2
+        echo "usage: bench/run.sh engine [tiny,25m] | train [tiny,25m] | parity | store | generate | save [1.5b|small] [shard bytes]" >&2
         exit 2
         ;;
 esac

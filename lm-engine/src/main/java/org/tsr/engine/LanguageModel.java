@@ -8,16 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.tsr.engine.checkpoint.CheckpointException;
 import org.tsr.engine.checkpoint.CheckpointSeal;
 import org.tsr.engine.checkpoint.GenerationConfigFile;
 import org.tsr.engine.checkpoint.HfConfigFile;
 import org.tsr.engine.checkpoint.HfWeights;
+import org.tsr.engine.checkpoint.TensorDtype;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.tokenizer.ChatTemplate;
 import org.tsr.engine.tokenizer.TextTokenizer;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A model loaded from a Hugging Face model directory: the network, its tokenizer, chat template and
@@ -25,12 +28,17 @@ import org.tsr.engine.tokenizer.TextTokenizer;
  */
 public final class LanguageModel implements AutoCloseable {
 
-    /** Tokenizer files copied along when a model is saved. */
-    private static final List<String> TOKENIZER_FILES = List.of(
+    /**
+     * Files copied along unchanged when a model is saved, so the chat template stays where it came from and a
+     * source generation config keeps its sampling defaults.
+     */
+    private static final List<String> COPIED_FILES = List.of(
             TextTokenizer.TOKENIZER_FILE,
             ChatTemplate.TOKENIZER_CONFIG_FILE,
+            ChatTemplate.TEMPLATE_FILE,
             "special_tokens_map.json",
-            "tokenizer.model");
+            "tokenizer.model",
+            GenerationConfigFile.FILE_NAME);
 
     private final Path sourceDir;
     private final NDManager manager;
@@ -38,6 +46,8 @@ public final class LanguageModel implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final GenerationConfigFile generationConfig;
+    private final ObjectNode sourceConfig;
+    private final Map<String, TensorDtype> sourceDtypes;
 
     private LanguageModel(
             Path sourceDir,
@@ -45,8 +55,12 @@ public final class LanguageModel implements AutoCloseable {
             CausalLm network,
             TextTokenizer tokenizer,
             ChatTemplate chatTemplate,
-            GenerationConfigFile generationConfig) {
+            GenerationConfigFile generationConfig,
+            ObjectNode sourceConfig,
+            Map<String, TensorDtype> sourceDtypes) {
         this.sourceDir = sourceDir;
+        this.sourceConfig = sourceConfig;
+        this.sourceDtypes = Map.copyOf(sourceDtypes);
         this.manager = manager;
         this.network = network;
         this.tokenizer = tokenizer;
@@ -57,7 +71,9 @@ public final class LanguageModel implements AutoCloseable {
     public static LanguageModel load(Path dir, EngineOptions options) {
         // a checkpoint this platform published carries checksums; a torn or altered file fails here, by name
         CheckpointSeal.verify(dir);
-        ModelConfig config = HfConfigFile.read(dir.resolve(HfConfigFile.FILE_NAME));
+        Path configFile = dir.resolve(HfConfigFile.FILE_NAME);
+        ModelConfig config = HfConfigFile.read(configFile);
+        ObjectNode sourceConfig = HfConfigFile.readSource(configFile);
         if (options.intraOpThreads() > 0) {
             Engine.getEngine("PyTorch");
             JniUtils.setNumThreads(options.intraOpThreads());
@@ -65,27 +81,50 @@ public final class LanguageModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(options.djlDevice(), "PyTorch");
         try {
             CausalLm network = new CausalLm(config);
-            HfWeights.load(dir, network, manager);
+            Map<String, TensorDtype> dtypes = HfWeights.load(dir, network, manager);
             TextTokenizer tokenizer = TextTokenizer.load(dir);
             GenerationConfigFile generation =
                     GenerationConfigFile.readOrDefault(dir, config.bosTokenId(), config.eosTokenId());
             return new LanguageModel(
-                    dir, manager, network, tokenizer, ChatTemplate.load(dir).orElse(null), generation);
+                    dir,
+                    manager,
+                    network,
+                    tokenizer,
+                    ChatTemplate.load(dir).orElse(null),
+                    generation,
+                    sourceConfig,
+                    dtypes);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** Writes config, generation config, float32 weights and the tokenizer files into {@code dir}. */
+    /**
+     * Writes config (every key of the source's, see {@link HfConfigFile#write(ModelConfig, ObjectNode, TensorDtype,
+     * Path)}), generation config, the weights in the dtypes they were loaded in, the tokenizer files and the chat
+     * template into {@code dir}, sharding the weights at 5 GB as transformers does.
+     */
     public void save(Path dir) {
         save(dir, HfWeights.DEFAULT_MAX_SHARD_BYTES);
     }
 
     public void save(Path dir, long maxShardBytes) {
+        save(dir, maxShardBytes, sourceDtypes);
+    }
+
+    /**
+     * Like {@link #save(Path, long)}, with every weight in float32, the precision the engine trains in: a training
+     * checkpoint of a bfloat16 model must resume from the very weights it stopped at, not from them rounded.
+     */
+    public void saveInFloat32(Path dir, long maxShardBytes) {
+        save(dir, maxShardBytes, Map.of());
+    }
+
+    private void save(Path dir, long maxShardBytes, Map<String, TensorDtype> dtypes) {
         try {
             Files.createDirectories(dir);
-            for (String name : TOKENIZER_FILES) {
+            for (String name : COPIED_FILES) {
                 Path source = sourceDir.resolve(name);
                 if (Files.exists(source) && !Files.isSameFile(sourceDir, dir)) {
                     Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
@@ -94,9 +133,16 @@ public final class LanguageModel implements AutoCloseable {
         } catch (IOException e) {
             throw new CheckpointException(dir, "cannot write model directory: " + e.getMessage(), e);
         }
-        HfConfigFile.write(network.config(), dir.resolve(HfConfigFile.FILE_NAME));
-        generationConfig.write(dir);
-        HfWeights.save(network, dir, maxShardBytes);
+        HfConfigFile.write(
+                network.config(),
+                sourceConfig,
+                dtypes.isEmpty() ? TensorDtype.F32 : TensorDtype.mostCommon(dtypes.values()),
+                dir.resolve(HfConfigFile.FILE_NAME));
+        if (!Files.exists(sourceDir.resolve(GenerationConfigFile.FILE_NAME))) {
+            // the source had none: write what decoding here uses, so vLLM and transformers stop at the same ids
+            generationConfig.write(dir);
+        }
+        HfWeights.save(network, dir, maxShardBytes, dtypes);
     }
 
     public CausalLm network() {

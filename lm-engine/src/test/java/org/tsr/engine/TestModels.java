@@ -1,5 +1,7 @@
 package org.tsr.engine;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,7 @@ import org.tsr.engine.checkpoint.GenerationConfigFile;
 import org.tsr.engine.checkpoint.HfConfigFile;
 import org.tsr.engine.checkpoint.HfWeights;
 import org.tsr.engine.checkpoint.SafetensorsWriter;
+import org.tsr.engine.checkpoint.TensorDtype;
 import org.tsr.engine.model.Architecture;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.ModelConfig;
@@ -66,6 +69,23 @@ public final class TestModels {
                 .write(dir);
         VOCABULARY.writeTo(dir, config.maxPositionEmbeddings());
         HfWeights.write(randomTensors(config, seed), dir, HfWeights.DEFAULT_MAX_SHARD_BYTES);
+        return dir;
+    }
+
+    /** Like {@link #write(Path, ModelConfig, long)}, with the weights stored in {@code dtype} (rounded by PyTorch). */
+    public static Path write(Path dir, ModelConfig config, long seed, TensorDtype dtype) {
+        write(dir, config, seed);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<SafetensorsWriter.NativeTensor> tensors = new ArrayList<>();
+            for (SafetensorsWriter.Tensor tensor : randomTensors(config, seed)) {
+                tensors.add(new SafetensorsWriter.NativeTensor(
+                        tensor.name(),
+                        tensor.shape(),
+                        dtype,
+                        () -> manager.create(tensor.data(), new Shape(tensor.shape()))));
+            }
+            HfWeights.write(tensors, dir, HfWeights.DEFAULT_MAX_SHARD_BYTES);
+        }
         return dir;
     }
 

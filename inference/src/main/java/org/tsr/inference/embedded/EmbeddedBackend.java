@@ -58,8 +58,10 @@ public final class EmbeddedBackend implements TextBackend, AutoCloseable {
 
     private List<String> rendered(List<List<ChatMessage>> conversations) {
         ChatTemplate template = model.chatTemplate()
-                .orElseThrow(() -> new IllegalStateException("model " + name
-                        + " has no chat template in its tokenizer_config.json; send raw prompts instead"));
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "model " + name
+                                        + " has no chat template (chat_template.jinja or tokenizer_config.json); send raw prompts instead"));
         List<String> prompts = new ArrayList<>(conversations.size());
         for (List<ChatMessage> conversation : conversations) {
             prompts.add(template.render(conversation, true));

@@ -3,6 +3,7 @@ package org.tsr.engine.checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.tsr.engine.model.Architecture;
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.model.UnsupportedArchitectureException;
@@ -21,6 +22,21 @@ public final class HfConfigFile {
     public static final String FILE_NAME = "config.json";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The keys a saved config takes from the engine even when the source had them. */
+    private static final Set<String> OVERWRITTEN_KEYS = Set.of(
+            "architectures",
+            "model_type",
+            "vocab_size",
+            "hidden_size",
+            "intermediate_size",
+            "num_hidden_layers",
+            "num_attention_heads",
+            "num_key_value_heads",
+            "head_dim",
+            "max_position_embeddings",
+            "tie_word_embeddings",
+            "torch_dtype");
 
     private HfConfigFile() {}
 
@@ -74,7 +90,45 @@ public final class HfConfigFile {
         }
     }
 
+    /** Writes the config of a model made here (no source config.json), with float32 weights. */
     public static void write(ModelConfig config, Path file) {
+        writeJson(ownFields(config, TensorDtype.F32), file);
+    }
+
+    /**
+     * Writes the config of a model loaded from {@code source} (the parsed original config.json): every key of
+     * the source survives, so fields the engine does not read (auto_map, token id lists, transformers_version,
+     * model-specific settings) reach vLLM and transformers as they were. The engine's own fields overwrite only the
+     * shape keys and the dtype, which the saved weights must match; elsewhere they fill in what the source lacks.
+     */
+    public static void write(ModelConfig config, ObjectNode source, TensorDtype dtype, Path file) {
+        ObjectNode own = ownFields(config, dtype);
+        ObjectNode merged = source.deepCopy();
+        // transformers 5 writes rope_parameters instead of rope_theta and rope_scaling; mixing both confuses it
+        boolean ropeParameters = merged.has("rope_parameters");
+        for (var field : own.properties()) {
+            String name = field.getKey();
+            boolean rotary = name.equals("rope_theta") || name.equals("rope_scaling");
+            if (OVERWRITTEN_KEYS.contains(name) || (!merged.has(name) && !(rotary && ropeParameters))) {
+                merged.set(name, field.getValue());
+            }
+        }
+        if (merged.has("dtype")) {
+            // transformers 5's name for torch_dtype
+            merged.put("dtype", dtype.torchName());
+        }
+        writeJson(merged, file);
+    }
+
+    /** A config.json as parsed JSON, for a later {@link #write(ModelConfig, ObjectNode, TensorDtype, Path)}. */
+    public static ObjectNode readSource(Path file) {
+        if (!(readJson(file) instanceof ObjectNode root)) {
+            throw new CheckpointException(file, "not a JSON object");
+        }
+        return root;
+    }
+
+    private static ObjectNode ownFields(ModelConfig config, TensorDtype dtype) {
         ObjectNode root = JSON.createObjectNode();
         root.putArray("architectures").add(config.architecture().className());
         root.put("model_type", config.architecture().modelType());
@@ -110,9 +164,9 @@ public final class HfConfigFile {
         root.put("initializer_range", 0.02);
         root.put("bos_token_id", config.bosTokenId());
         root.put("eos_token_id", config.eosTokenId());
-        root.put("torch_dtype", "float32");
+        root.put("torch_dtype", dtype.torchName());
         root.put("use_cache", true);
-        writeJson(root, file);
+        return root;
     }
 
     static JsonNode readJson(Path file) {

@@ -14,14 +14,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.model.NamedParameter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Model weights in the Hugging Face layout: {@code model.safetensors}, or shards listed by
- * {@code model.safetensors.index.json}. Tensors are read as float32 whatever their stored dtype and
- * written as float32.
+ * {@code model.safetensors.index.json}. Tensors are read as float32 whatever their stored dtype, in chunks so
+ * that none passes whole through the heap; a save writes each back in the dtype it was loaded from, streamed from
+ * native memory, and shards the way transformers does ({@code model-00001-of-00003.safetensors} plus the index)
+ * once the weights exceed the shard size.
  */
 public final class HfWeights {
 
@@ -33,12 +36,17 @@ public final class HfWeights {
 
     private HfWeights() {}
 
-    /** Sets every parameter of a freshly built model from the checkpoint in {@code dir}. */
-    public static void load(Path dir, CausalLm model, NDManager manager) {
+    /**
+     * Sets every parameter of a freshly built model from the checkpoint in {@code dir}.
+     *
+     * @return each parameter's stored dtype, by checkpoint name, for {@link #save} to write it back in
+     */
+    public static Map<String, TensorDtype> load(Path dir, CausalLm model, NDManager manager) {
         Map<String, Path> locations = locateTensors(dir);
         Path missingReportedIn =
                 Files.exists(dir.resolve(SINGLE_FILE)) ? dir.resolve(SINGLE_FILE) : dir.resolve(INDEX_FILE);
         Map<Path, SafetensorsReader> readers = new LinkedHashMap<>();
+        Map<String, TensorDtype> dtypes = new LinkedHashMap<>();
         try {
             for (Path file : new HashSet<>(locations.values())) {
                 readers.put(file, SafetensorsReader.open(file));
@@ -61,36 +69,43 @@ public final class HfWeights {
                             "shape " + Arrays.toString(entry.shape()) + " does not match " + slot.shape()
                                     + " required by config.json");
                 }
-                float[] data = reader.readFloats(slot.name());
-                slot.parameter().setArray(manager.create(data, slot.shape()));
+                slot.parameter().setArray(reader.readArray(slot.name(), manager));
+                dtypes.put(slot.name(), entry.dtype());
             }
+            return dtypes;
         } finally {
             readers.values().forEach(SafetensorsReader::close);
         }
     }
 
     /**
-     * Writes all parameters as float32, sharding when they exceed {@code maxShardBytes}; projections with enabled
-     * LoRA adapters are written merged.
+     * Writes all parameters, each in its entry of {@code dtypes} (float32 where it has none), sharding when they
+     * exceed {@code maxShardBytes}; projections with enabled LoRA adapters are written merged.
      */
-    public static void save(CausalLm model, Path dir, long maxShardBytes) {
-        List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+    public static void save(CausalLm model, Path dir, long maxShardBytes, Map<String, TensorDtype> dtypes) {
+        List<SafetensorsWriter.NativeTensor> tensors = new ArrayList<>();
         for (NamedParameter slot : model.namedParameters()) {
-            float[] data = model.savedValues(slot);
-            tensors.add(new SafetensorsWriter.Tensor(slot.name(), slot.shape().getShape(), data));
+            tensors.add(new SafetensorsWriter.NativeTensor(
+                    slot.name(),
+                    slot.shape().getShape(),
+                    dtypes.getOrDefault(slot.name(), TensorDtype.F32),
+                    () -> model.savedArray(slot)));
         }
-        write(tensors, dir, maxShardBytes);
+        // a merged LoRA weight is computed while its turn comes; no gradients are recorded for it
+        try (InferenceMode noGradients = InferenceMode.enter()) {
+            write(tensors, dir, maxShardBytes);
+        }
     }
 
     /** Writes tensors in checkpoint layout, sharding when they exceed {@code maxShardBytes}. */
-    public static void write(List<SafetensorsWriter.Tensor> tensors, Path dir, long maxShardBytes) {
+    public static void write(List<? extends SafetensorsWriter.Entry> tensors, Path dir, long maxShardBytes) {
         deleteExistingWeights(dir);
-        List<List<SafetensorsWriter.Tensor>> shards = new ArrayList<>();
-        List<SafetensorsWriter.Tensor> current = new ArrayList<>();
+        List<List<SafetensorsWriter.Entry>> shards = new ArrayList<>();
+        List<SafetensorsWriter.Entry> current = new ArrayList<>();
         long currentBytes = 0;
         long totalBytes = 0;
-        for (SafetensorsWriter.Tensor tensor : tensors) {
-            long bytes = 4L * tensor.data().length;
+        for (SafetensorsWriter.Entry tensor : tensors) {
+            long bytes = tensor.byteSize();
             if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
                 shards.add(current);
                 current = new ArrayList<>();
@@ -109,13 +124,18 @@ public final class HfWeights {
         index.putObject("metadata").put("total_size", totalBytes);
         ObjectNode weightMap = index.putObject("weight_map");
         for (int i = 0; i < shards.size(); i++) {
-            String shardName = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
+            String shardName = shardName(i + 1, shards.size());
             SafetensorsWriter.write(dir.resolve(shardName), shards.get(i));
-            for (SafetensorsWriter.Tensor tensor : shards.get(i)) {
+            for (SafetensorsWriter.Entry tensor : shards.get(i)) {
                 weightMap.put(tensor.name(), shardName);
             }
         }
         HfConfigFile.writeJson(index, dir.resolve(INDEX_FILE));
+    }
+
+    /** transformers' shard names, e.g. {@code model-00001-of-00003.safetensors}. */
+    static String shardName(int number, int count) {
+        return String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", number, count);
     }
 
     private static Map<String, Path> locateTensors(Path dir) {

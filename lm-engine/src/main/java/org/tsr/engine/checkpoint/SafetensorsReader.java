@@ -1,5 +1,10 @@
 package org.tsr.engine.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +27,9 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Larger headers are certainly corrupt; real ones are a few hundred kilobytes at most. */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    /** Stored bytes of a tensor read and widened per step by {@link #readArray}. */
+    private static final long CHUNK_BYTES = 64L * 1024 * 1024;
 
     private final Path file;
     private final FileChannel channel;
@@ -82,13 +90,59 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** Reads a tensor as float32, whatever its stored dtype. */
     public float[] readFloats(String name) {
+        TensorEntry entry = entry(name);
+        return entry.dtype().decode(readBytes(name), Math.toIntExact(entry.elementCount()));
+    }
+
+    /**
+     * Reads a tensor into a float32 array of {@code manager}, widened chunk by chunk of rows: the heap holds one
+     * chunk at a time, so a tensor of any size loads (past 2 GB too) in a small heap.
+     *
+     * <p>An array DJL creates from Java data keeps the direct buffer it was copied through for as long as it lives,
+     * and direct buffers count against a limit the size of the heap; so the chunks live only in a sub-manager and
+     * the returned array is PyTorch's own copy (a clone or a concatenation), which holds no Java buffer.
+     */
+    public NDArray readArray(String name, NDManager manager) {
+        TensorEntry entry = entry(name);
+        long[] shape = entry.shape();
+        long bytes = entry.end() - entry.begin();
+        boolean oneChunk = shape.length < 2 || bytes <= CHUNK_BYTES || shape[0] == 0;
+        long rows = oneChunk ? 1 : shape[0];
+        long rowBytes = oneChunk ? bytes : bytes / rows;
+        long rowsPerChunk = Math.max(1, CHUNK_BYTES / Math.max(1, rowBytes));
+        try (NDManager chunks = manager.newSubManager()) {
+            NDList parts = new NDList();
+            for (long start = 0; start < rows; start += rowsPerChunk) {
+                long[] chunkShape = shape.clone();
+                long count = Math.min(rowsPerChunk, rows - start);
+                if (!oneChunk) {
+                    chunkShape[0] = count;
+                }
+                int chunkBytes = Math.toIntExact(count * rowBytes);
+                ByteBuffer raw = readFully(channel, dataStart + entry.begin() + start * rowBytes, chunkBytes, file);
+                float[] values =
+                        entry.dtype().decode(raw, chunkBytes / entry.dtype().bytes());
+                parts.add(chunks.create(values, new Shape(chunkShape)));
+            }
+            NDArray whole = parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, 0);
+            whole.attach(manager);
+            return whole;
+        }
+    }
+
+    /** A tensor's stored bytes, little-endian, in its stored dtype. */
+    ByteBuffer readBytes(String name) {
+        TensorEntry entry = entry(name);
+        int length = Math.toIntExact(entry.end() - entry.begin());
+        return readFully(channel, dataStart + entry.begin(), length, file).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private TensorEntry entry(String name) {
         TensorEntry entry = entries.get(name);
         if (entry == null) {
             throw new CheckpointException(file, name, "missing");
         }
-        int length = Math.toIntExact(entry.end() - entry.begin());
-        ByteBuffer bytes = readFully(channel, dataStart + entry.begin(), length, file);
-        return entry.dtype().decode(bytes, Math.toIntExact(entry.elementCount()));
+        return entry;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.tsr.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
@@ -72,24 +71,21 @@ public final class CausalLm extends ParameterSlots {
     }
 
     /**
-     * The values a checkpoint stores for {@code slot}: the parameter's own, or for a projection weight with an
-     * enabled LoRA adapter the merged W + scale * B A, so the saved model computes what this one does without
-     * adapters.
+     * The values a checkpoint stores for {@code slot}: the parameter's own array, or for a projection weight with
+     * an enabled LoRA adapter the merged W + scale * B A, so the saved model computes what this one does without
+     * adapters. Call it inside an NDScope (and inference mode): a merged weight is a new array that the scope frees.
      */
-    public float[] savedValues(NamedParameter slot) {
+    public NDArray savedArray(NamedParameter slot) {
         if (lora != null && lora.enabled()) {
             for (int layer = 0; layer < layers.size(); layer++) {
                 for (LinearModule module : lora.targetModules()) {
                     if (slot.name().equals(module.path(layer) + ".weight")) {
-                        try (InferenceMode noGradients = InferenceMode.enter();
-                                NDScope scope = new NDScope()) {
-                            return projection(layer, module).effectiveWeight().toFloatArray();
-                        }
+                        return projection(layer, module).effectiveWeight();
                     }
                 }
             }
         }
-        return slot.parameter().getArray().toFloatArray();
+        return slot.parameter().getArray();
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Set;
  * LoRA adapters on a network's linear projections: for every layer and every target module an A (rank, in) drawn
  * from U(-1/sqrt(in), 1/sqrt(in)) by the seed (PEFT's Kaiming-uniform) and a B (out, rank) of zeros, scaled by
  * alpha / rank, so a fresh adapter leaves the model's outputs unchanged. The adapters own their arrays; the base
- * weights stay as they are, and saving the model writes them merged (see {@link CausalLm#savedValues}).
+ * weights stay as they are, and saving the model writes them merged (see {@link CausalLm#savedArray}).
  *
  * <p>The adapters are enabled unless a {@link #disabled()} scope is open, and apply dropout to their input only
  * inside a {@link #trainingPass(long)} scope. Both scopes switch the whole network: one thread at a time.

@@ -70,7 +70,9 @@ public final class Generator {
      */
     public List<List<Completion>> generateChats(List<List<ChatMessage>> conversations, SamplingSettings params) {
         ChatTemplate template = model.chatTemplate()
-                .orElseThrow(() -> new IllegalStateException("the model's tokenizer_config.json has no chat_template"));
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "the model has no chat template (chat_template.jinja or tokenizer_config.json's chat_template)"));
         List<String> prompts = new ArrayList<>(conversations.size());
         for (List<ChatMessage> conversation : conversations) {
             prompts.add(template.render(conversation, true));

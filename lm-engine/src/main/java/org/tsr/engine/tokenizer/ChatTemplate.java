@@ -18,13 +18,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A chat template from {@code tokenizer_config.json}, rendered with Jinja the way transformers'
+ * A chat template from {@code chat_template.jinja} or {@code tokenizer_config.json}, rendered with Jinja the way transformers'
  * {@code apply_chat_template} does: trim_blocks and lstrip_blocks on, the special tokens of the config in
  * scope, and {@code raise_exception} available to the template.
  */
 public final class ChatTemplate {
 
     public static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+
+    /** Where transformers 4.43 and later save the template, instead of tokenizer_config.json's chat_template. */
+    public static final String TEMPLATE_FILE = "chat_template.jinja";
 
     private static final List<String> SPECIAL_TOKEN_KEYS =
             List.of("bos_token", "eos_token", "pad_token", "unk_token", "sep_token", "cls_token", "mask_token");
@@ -51,20 +54,32 @@ public final class ChatTemplate {
                 new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", String.class));
     }
 
-    /** The template of {@code dir/tokenizer_config.json}, if it declares one. */
+    /**
+     * The template of {@code dir}: {@code chat_template.jinja} when present (transformers then leaves it out of
+     * the tokenizer config), else tokenizer_config.json's chat_template. The special tokens come from the
+     * tokenizer config either way.
+     */
     public static Optional<ChatTemplate> load(Path dir) {
         Path file = dir.resolve(TOKENIZER_CONFIG_FILE);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        JsonNode config;
+        Path templateFile = dir.resolve(TEMPLATE_FILE);
+        JsonNode config = JsonMapper.builder().build().createObjectNode();
         try {
-            config = JsonMapper.builder().build().readTree(Files.readString(file));
+            if (Files.exists(file)) {
+                config = JsonMapper.builder().build().readTree(Files.readString(file));
+            }
         } catch (java.io.IOException | tools.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(file + ": cannot read tokenizer config: " + e.getMessage(), e);
         }
-        JsonNode template = config.path("chat_template");
-        if (!template.isString()) {
+        String template;
+        if (Files.exists(templateFile)) {
+            try {
+                template = Files.readString(templateFile);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(templateFile + ": cannot read chat template: " + e.getMessage(), e);
+            }
+        } else if (config.path("chat_template").isString()) {
+            template = config.path("chat_template").asString();
+        } else {
             return Optional.empty();
         }
         Map<String, String> specials = new HashMap<>();
@@ -76,7 +91,7 @@ public final class ChatTemplate {
                 specials.put(key, content);
             }
         }
-        return Optional.of(new ChatTemplate(template.asString(), specials));
+        return Optional.of(new ChatTemplate(template, specials));
     }
 
     public String source() {

@@ -44,8 +44,9 @@ public record TrainingCheckpoint(Path dir, TrainerState state) {
             if (lora.isPresent()) {
                 AdapterWeights.save(lora.get(), partial.resolve(ADAPTER_DIR));
             } else {
-                // one weights file whatever the size, so a restore reads it without the shard index
-                model.save(partial.resolve(MODEL_DIR), Long.MAX_VALUE);
+                // one weights file whatever the size, so a restore reads it without the shard index; float32 whatever
+                // the base's dtype, so the resumed run continues from exactly these weights
+                model.saveInFloat32(partial.resolve(MODEL_DIR), Long.MAX_VALUE);
             }
             optimizer.save(partial.resolve(OPTIMIZER_FILE));
             JSON.writeValue(partial.resolve(STATE_FILE).toFile(), state);

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
 import org.tsr.engine.model.ModelConfig;
@@ -50,6 +52,23 @@ class CheckpointRoundTripTest {
             assertThat(files.filter(f -> f.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors")))
                     .hasSizeGreaterThan(1);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TensorDtype.class)
+    void savesBitExactInTheSourceDtypeAcrossThreeOrMoreShards(TensorDtype dtype) throws Exception {
+        Path source = TestModels.write(dir.resolve("source"), TestModels.qwen2(), 6, dtype);
+        Path saved = dir.resolve("saved");
+        try (LanguageModel model = LanguageModel.load(source, TestModels.options())) {
+            model.save(saved, 10_000);
+        }
+        assertThat(StoredTensors.shardCount(saved)).isGreaterThanOrEqualTo(3);
+        StoredTensors before = StoredTensors.of(source);
+        StoredTensors after = StoredTensors.of(saved);
+        assertThat(after.dtypes())
+                .isEqualTo(before.dtypes())
+                .allSatisfy((name, stored) -> assertThat(stored).isEqualTo(dtype));
+        assertThat(after.bytes()).isEqualTo(before.bytes());
     }
 
     @Test

@@ -112,6 +112,30 @@ class HfConfigFileTest {
     }
 
     @Test
+    void aSavedTransformers5ConfigKeepsItsRopeParametersAloneAndItsDtypeKeyFollowsTheWeights() throws Exception {
+        String source = """
+                {"architectures": ["LlamaForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
+                 "num_hidden_layers": 1, "num_attention_heads": 4, "vocab_size": 10, "max_position_embeddings": 1024,
+                 "dtype": "float32",
+                 "rope_parameters": {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0,
+                                     "low_freq_factor": 1.0, "high_freq_factor": 4.0}}
+                """;
+        ModelConfig config = read(source);
+        Path saved = dir.resolve("saved.json");
+
+        HfConfigFile.write(config, HfConfigFile.readSource(dir.resolve("config.json")), TensorDtype.BF16, saved);
+
+        var json = HfConfigFile.readJson(saved);
+        assertThat(json.has("rope_theta")).isFalse();
+        assertThat(json.has("rope_scaling")).isFalse();
+        assertThat(json.get("rope_parameters"))
+                .isEqualTo(HfConfigFile.readJson(dir.resolve("config.json")).get("rope_parameters"));
+        assertThat(json.get("dtype").asString()).isEqualTo("bfloat16");
+        assertThat(json.get("torch_dtype").asString()).isEqualTo("bfloat16");
+        assertThat(HfConfigFile.read(saved)).isEqualTo(config);
+    }
+
+    @Test
     void readsDefaultRopeParametersAsUnscaled() throws Exception {
         ModelConfig config = read("""
                 {"architectures": ["MistralForCausalLM"], "hidden_size": 64, "intermediate_size": 128,

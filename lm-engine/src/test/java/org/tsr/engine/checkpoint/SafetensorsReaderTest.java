@@ -3,6 +3,9 @@ package org.tsr.engine.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +52,25 @@ class SafetensorsReaderTest {
         SafetensorsWriter.write(file, List.of(new SafetensorsWriter.Tensor("a.weight", new long[] {2, 3}, data)));
         try (SafetensorsReader reader = SafetensorsReader.open(file)) {
             assertThat(reader.readFloats("a.weight")).containsExactly(data);
+        }
+    }
+
+    @Test
+    void aTensorLargerThanOneReadChunkLoadsIntoNativeMemoryInPieces() {
+        Path file = dir.resolve("big.safetensors");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 1100 x 32768 bfloat16 = 72 MB stored, over the 64 MB read chunk
+            NDArray values = manager.randomNormal(new Shape(1100, 32768));
+            SafetensorsWriter.write(
+                    file,
+                    List.of(new SafetensorsWriter.NativeTensor(
+                            "big", new long[] {1100, 32768}, TensorDtype.BF16, () -> values)));
+            try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+                NDArray read = reader.readArray("big", manager);
+                assertThat(read.getShape()).isEqualTo(new Shape(1100, 32768));
+                assertThat(read.getManager()).isSameAs(manager);
+                assertThat(read.toFloatArray()).isEqualTo(reader.readFloats("big"));
+            }
         }
     }
 

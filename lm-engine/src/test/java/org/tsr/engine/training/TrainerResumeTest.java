@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.checkpoint.HfWeights;
+import org.tsr.engine.checkpoint.TensorDtype;
 import org.tsr.engine.model.NamedParameter;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
@@ -34,7 +36,21 @@ class TrainerResumeTest {
 
     @Test
     void aRunInterruptedAfterACheckpointAndResumedEndsWithTheWeightsOfAnUninterruptedRun() {
+        assertResumesExactly(TrainingFixtures.tinyModel(dir.resolve("m0")));
+    }
+
+    @Test
+    void aRunFromABfloat16BaseResumesFromTheUnroundedWeights() {
         Path base = TrainingFixtures.tinyModel(dir.resolve("m0"));
+        try (LanguageModel model = TrainingFixtures.load(base)) {
+            Map<String, TensorDtype> bfloat16 = new LinkedHashMap<>();
+            model.network().namedParameters().forEach(p -> bfloat16.put(p.name(), TensorDtype.BF16));
+            HfWeights.save(model.network(), base, HfWeights.DEFAULT_MAX_SHARD_BYTES, bfloat16);
+        }
+        assertResumesExactly(base);
+    }
+
+    private void assertResumesExactly(Path base) {
         Map<String, float[]> uninterrupted;
         try (LanguageModel model = TrainingFixtures.load(base)) {
             train(model, TrainingListener.NONE, null);
