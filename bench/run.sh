@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks. Usage: bench/run.sh engine [sizes] | train [sizes] | parity | store | generate | save [1.5b|small] [shard bytes]
-# (sizes: tiny,25m by default)
+# (sizes: tiny,25m by default; engine also 0.5b)
 #
 # engine: the lm-engine against a PyTorch reference of the same architecture and shapes
 # (bench/engine/reference.py), same thread count (THREADS, default: all cores):
 #   sampling   = tokens/s sampling 16 prompts x 64 new tokens with the KV cache
 #   train_step = tokens/s of a forward+backward step on 32 x 128 tokens
-# Prints a table, then last: engine-vs-pytorch sampling=<ratio> train_step=<ratio>
-# where each ratio is the engine's tokens/s over PyTorch's, geometric mean over the sizes.
+#   and, outside those two ratios: the float32 GEMM rate (2048^2 matmuls, engine's libtorch and PyTorch; the peak is
+#   the better of the two), the 25m train step's FLOP rate (counted per matmul) over that peak = mfu_train, and a
+#   random Qwen2.5-0.5B-shaped model (size 0.5b): prefill 1 x 128 tokens, decode 32 tokens at batch 1 and 16
+# Prints a table, then last: engine-vs-pytorch sampling=<ratio> train_step=<ratio> mfu_train=<fraction>
+#   prefill_0p5b_ratio=<ratio> decode_0p5b_b1_ratio=<ratio> decode_0p5b_b16_ratio=<ratio>
+# where sampling and train_step are the engine's tokens/s over PyTorch's, geometric mean over tiny and 25m.
 #
 # save [1.5b|small] [max shard bytes]: saves a random model of Qwen2.5-1.5B's shape as a bfloat16 checkpoint (~3.1 GB,
 # in $TMPDIR or /tmp; shards of 5 GB by default) in a JVM with -Xmx1g, the weights in native memory; prints the save
@@ -23,7 +27,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 what="${1:-}"
-sizes="${2:-tiny,25m}"
+sizes="${2:-}"
 threads="${THREADS:-$(nproc)}"
 
 ensure_pytorch() {
@@ -61,10 +65,11 @@ run_versus() {
         /usr/bin/python3 "$root/bench/engine/$reference" "$threads" "$work" "$sizes" \
         | grep '^result' | sed 's/^result/pytorch/' >"$work/pytorch.txt"
     # measurements with no PyTorch counterpart (train: lora_dpo_step) are listed first, engine only
-    grep -v -E " ($metric1|$metric2) " "$work/engine.txt" \
-        | awk '{ printf "%-6s %-13s %14.1f tok/s (engine only)\n", $2, $3, $4 }' || true
+    awk 'FNR == NR { paired[$2 " " $3] = 1; next } !(($2 " " $3) in paired) {
+            printf "%-6s %-13s %14.1f tok/s (engine only)\n", $2, $3, $4 }' "$work/pytorch.txt" "$work/engine.txt"
     cat "$work/engine.txt" "$work/pytorch.txt" | awk -v label="$label" -v metrics="$metric1 $metric2" '
-        { value[$1 " " $2 " " $3] = $4; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
+        { value[$1 " " $2 " " $3] = $4 }
+        $3 == substr(metrics, 1, index(metrics, " ") - 1) && !($2 in seen) { seen[$2] = 1; order[n++] = $2 }
         END {
             printf "%-6s %-11s %14s %14s %7s\n", "config", "metric", "engine tok/s", "pytorch tok/s", "ratio"
             split(metrics, metric, " ")
@@ -75,8 +80,30 @@ run_versus() {
                 printf "%-6s %-11s %14.1f %14.1f %7.2f\n", order[i], metric[m], e, p, r
                 if (r > 0) { logsum[m] += log(r); count[m]++ }
             }
-            printf "%s %s=%.2f %s=%.2f\n", label, \
-                metric[1], count[1] ? exp(logsum[1] / count[1]) : 0, metric[2], count[2] ? exp(logsum[2] / count[2]) : 0
+            summary = sprintf("%s %s=%.2f %s=%.2f", label, \
+                metric[1], count[1] ? exp(logsum[1] / count[1]) : 0, metric[2], count[2] ? exp(logsum[2] / count[2]) : 0)
+            # engine only: peak GEMM rate, model FLOP utilisation of the 25m step, the Qwen2.5-0.5B-shaped model
+            eg = value["engine machine gemm_gflops"]; pg = value["pytorch machine gemm_gflops"]
+            if (eg > 0 || pg > 0) {
+                peak = (eg > pg) ? eg : pg
+                printf "%-6s %-11s %14.1f %14.1f   peak = the better: %.1f GFLOP/s\n", "fp32", "gemm_gflops", eg, pg, peak
+                et = value["engine 25m train_gflops"]; pt = value["pytorch 25m train_gflops"]
+                if (et > 0) {
+                    printf "%-6s %-11s %14.1f %14.1f   mfu: engine %.3f, pytorch %.3f\n", "25m", "train_gflops", \
+                        et, pt, et / peak, pt / peak
+                    summary = summary sprintf(" mfu_train=%.3f", et / peak)
+                }
+            }
+            split("prefill decode_b1 decode_b16", big, " ")
+            split("prefill_0p5b_ratio decode_0p5b_b1_ratio decode_0p5b_b16_ratio", field, " ")
+            for (m = 1; m <= 3; m++) {
+                e = value["engine 0.5b " big[m]]; p = value["pytorch 0.5b " big[m]]
+                if (e > 0 && p > 0) {
+                    printf "%-6s %-11s %14.1f %14.1f %7.2f\n", "0.5b", big[m], e, p, e / p
+                    summary = summary sprintf(" %s=%.2f", field[m], e / p)
+                }
+            }
+            print summary
         }'
 }
 
@@ -120,8 +147,8 @@ run_save() {
 }
 
 case "$what" in
-    engine) run_versus EngineBench.java reference.py engine-vs-pytorch sampling train_step ;;
-    train) run_versus TrainBench.java train_reference.py train-vs-pytorch dpo_step sft_step ;;
+    engine) sizes="${sizes:-tiny,25m,0.5b}"; run_versus EngineBench.java reference.py engine-vs-pytorch sampling train_step ;;
+    train) sizes="${sizes:-tiny,25m}"; run_versus TrainBench.java train_reference.py train-vs-pytorch dpo_step sft_step ;;
     parity) run_parity ;;
     store) run_main store org.tsr.store.bench.StoreBenchmark ;;
     generate) run_main generator-service org.tsr.generator.bench.GenerateBenchmark ;;
