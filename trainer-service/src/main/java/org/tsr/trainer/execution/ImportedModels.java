@@ -23,8 +23,6 @@ import org.tsr.trainer.job.PreparedJobs;
 @Component
 public class ImportedModels {
 
-    private static final String ADAPTER_FOLDER = PreparedJobs.ADAPTER_FOLDER;
-
     private final CheckpointValidator validator;
     private final TrainerProperties properties;
 
@@ -44,12 +42,12 @@ public class ImportedModels {
         if (checked.kind() == ValidatedCheckpoint.Kind.FULL) {
             return checked;
         }
-        Path adapter = output.resolveSibling("trained-" + ADAPTER_FOLDER);
+        Path adapter = output.resolveSibling("trained-" + PreparedJobs.ADAPTER_FOLDER);
         try {
             FileSystemUtils.deleteRecursively(adapter);
             Files.move(output, adapter);
             AdapterMerge.merge(job.export().baseModelPath(), adapter, output, properties.engineOptions());
-            Files.move(adapter, output.resolve(ADAPTER_FOLDER));
+            Files.move(adapter, output.resolve(PreparedJobs.ADAPTER_FOLDER));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot merge the trained adapter in " + output, e);
         }

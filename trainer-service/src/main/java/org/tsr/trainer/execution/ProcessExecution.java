@@ -18,7 +18,6 @@ import org.tsr.contract.training.TrainingExecutor;
 import org.tsr.trainer.TrainerProperties;
 import org.tsr.trainer.export.ProgressEvent;
 import org.tsr.trainer.export.ProgressLines;
-import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.PreparedJob;
 import org.tsr.trainer.job.PreparedJobs;
 import org.tsr.trainer.job.RemoteProgress;
@@ -107,10 +106,8 @@ class ProcessExecution implements TrainingExecution {
         }
         jobs.recordExportedReference(job, folder);
         if (exit != 0) {
+            remote.rethrowIfJobInvalid();
             ProgressEvent.Failed failed = remote.failed();
-            if (failed != null && failed.field() != null) {
-                throw InvalidTrainingJobException.invalid(failed.field(), failed.reason());
-            }
             throw new IllegalStateException("the trainer process exited with status " + exit
                     + (failed == null ? "" : ": " + failed.reason()) + tail(stderr));
         }

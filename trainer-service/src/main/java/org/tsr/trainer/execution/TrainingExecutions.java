@@ -48,10 +48,7 @@ public class TrainingExecutions {
                     TrainingExecutor.of(job.getExecutor()), trainer.nodes(), trainer.gpusPerNode(), trainer.image());
         }
         // a run may leave the executor to this service and still ask for what the service's executor cannot do
-        trainer.misplaced().ifPresent(misplaced -> {
-            throw InvalidTrainingJobException.invalid(
-                    "trainer." + misplaced.field(), "trainer." + misplaced.field() + ": " + misplaced.message());
-        });
+        JobJson.requireFits(trainer);
         TrainingExecution execution = executions.get(trainer.executor());
         if (execution == null) {
             throw InvalidTrainingJobException.invalid(

@@ -54,11 +54,16 @@ public final class JobJson {
                     String at = "trainer." + violation.getPropertyPath();
                     throw InvalidTrainingJobException.invalid(at, at + " " + violation.getMessage());
                 });
+        requireFits(trainer);
+        return trainer;
+    }
+
+    /** @throws InvalidTrainingJobException naming the trainer setting that does not apply to its executor */
+    public static void requireFits(TrainerSettings trainer) {
         trainer.misplaced().ifPresent(misplaced -> {
             String at = "trainer." + misplaced.field();
             throw InvalidTrainingJobException.invalid(at, at + ": " + misplaced.message());
         });
-        return trainer;
     }
 
     public static DatasetSpec dataset(String json, TrainingKind kind) {

@@ -65,6 +65,14 @@ public class RemoteProgress {
         return last == null ? 0 : last.step();
     }
 
+    /** @throws InvalidTrainingJobException if the trainer said the job cannot be trained as written */
+    public void rethrowIfJobInvalid() {
+        ProgressEvent.Failed failure = failed;
+        if (failure != null && failure.field() != null) {
+            throw InvalidTrainingJobException.invalid(failure.field(), failure.reason());
+        }
+    }
+
     /** The job's metrics once it finished: the trainer's summary, else the last step's. */
     public Map<String, Object> summary() {
         if (finished != null && !finished.summary().isEmpty()) {

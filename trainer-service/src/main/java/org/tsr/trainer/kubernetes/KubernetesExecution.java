@@ -17,7 +17,6 @@ import org.tsr.trainer.execution.TrainingCancelledException;
 import org.tsr.trainer.execution.TrainingExecution;
 import org.tsr.trainer.export.ProgressEvent;
 import org.tsr.trainer.export.ProgressLines;
-import org.tsr.trainer.job.InvalidTrainingJobException;
 import org.tsr.trainer.job.JobProgress;
 import org.tsr.trainer.job.PreparedJob;
 import org.tsr.trainer.job.PreparedJobs;
@@ -114,10 +113,8 @@ class KubernetesExecution implements TrainingExecution {
                 follower.follow(workload, name, reattached, listener(job, remote), context.cancelled());
         jobs.recordExportedReference(job, folder);
         if (!outcome.succeeded()) {
+            remote.rethrowIfJobInvalid();
             ProgressEvent.Failed failed = remote.failed();
-            if (failed != null && failed.field() != null) {
-                throw InvalidTrainingJobException.invalid(failed.field(), failed.reason());
-            }
             throw new IllegalStateException(
                     outcome.reason() + (failed == null ? "" : "; the trainer said: " + failed.reason()));
         }
