@@ -37,10 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(properties = {"tsr.trainer.worker-threads=0", "tsr.trainer.checkpoint-dir=target/test-checkpoints"})
 class ProcessExecutorTest {
 
-    static final String FAST = """
-            {"learningRate": 0.001, "epochs": 2, "batchSize": 2, "beta": 0.1, "maxLength": 96, "checkpointEvery": 1}
-            """;
-
     @Autowired
     TrainUnits units;
 
@@ -196,7 +192,7 @@ class ProcessExecutorTest {
     private TrainingJob dpoJob(TrainingScenario.SrIteration sr) {
         String dataset = "{\"iterationId\": %d, \"dataset\": \"SR\"}"
                 .formatted(sr.iteration().getId());
-        return TrainingJob.dpo(sr.m0().getId(), sr.m0().getId(), dataset, FAST)
+        return TrainingJob.dpo(sr.m0().getId(), sr.m0().getId(), dataset, TrainHandlerTest.FAST)
                 .forIteration(sr.run().getId(), sr.iteration().getId());
     }
 
