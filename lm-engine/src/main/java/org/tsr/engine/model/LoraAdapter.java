@@ -34,7 +34,7 @@ final class LoraAdapter {
             input = Dropout.dropout(x, (float) owner.dropout(), true).singletonOrThrow();
         }
         NDArray down = Linear.linear(input, a.parameter().getArray()).singletonOrThrow();
-        return Linear.linear(down, b.parameter().getArray()).singletonOrThrow().mul(scale);
+        return Scalars.times(Linear.linear(down, b.parameter().getArray()).singletonOrThrow(), scale);
     }
 
     /** W + scale * B A as a new array (in B's manager, so callers scope it). */

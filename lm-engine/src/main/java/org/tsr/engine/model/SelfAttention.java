@@ -93,7 +93,7 @@ final class SelfAttention extends ParameterSlots {
             queries = qNorm.apply(queries);
             keys = kNorm.apply(keys);
         }
-        return new NDArray[] {rope.apply(queries).mul(scale), rope.apply(keys), project(x, v, kvHeads)};
+        return new NDArray[] {Scalars.times(rope.apply(queries), scale), rope.apply(keys), project(x, v, kvHeads)};
     }
 
     /** The same with the decoding run's stacked q/k/v weight: one matmul and one rotation. */

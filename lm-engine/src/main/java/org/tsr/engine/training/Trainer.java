@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.model.LoraAdapters;
+import org.tsr.engine.model.Scalars;
 
 /**
  * The training loop shared by SFT and DPO: shuffled batches by seed, gradient accumulation, global-norm
@@ -152,7 +153,7 @@ public final class Trainer<T> {
                 float value = loss.loss().getFloat();
                 outcome.add(loss, value, weight);
                 if (Float.isFinite(value)) {
-                    collector.backward(loss.loss().mul(weight));
+                    collector.backward(Scalars.times(loss.loss(), weight));
                 }
             } finally {
                 COLLECTOR.unlock();

@@ -16,6 +16,7 @@ import org.tsr.engine.TestModels;
 import org.tsr.engine.checkpoint.SafetensorsReader;
 import org.tsr.engine.model.InferenceMode;
 import org.tsr.engine.model.NamedParameter;
+import org.tsr.engine.model.Scalars;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
@@ -268,7 +269,7 @@ class FiniteLossGuardTest {
         return (manager, batch) -> {
             BatchLoss loss = objective.forward(manager, batch);
             return pick.test(passes[0]++)
-                    ? new BatchLoss(loss.loss().mul(factor), loss.rows(), loss.tokens(), loss.pairs())
+                    ? new BatchLoss(Scalars.times(loss.loss(), factor), loss.rows(), loss.tokens(), loss.pairs())
                     : loss;
         };
     }
@@ -277,7 +278,7 @@ class FiniteLossGuardTest {
         return new SftObjective(model);
     }
 
-    private static List<PromptResponse> sortingExamples(LanguageModel model) {
+    static List<PromptResponse> sortingExamples(LanguageModel model) {
         ExampleEncoder encoder = new ExampleEncoder(model, false, 64);
         return TrainingFixtures.SORTING.stream()
                 .map(pair -> encoder.encode(pair[0], pair[1]))

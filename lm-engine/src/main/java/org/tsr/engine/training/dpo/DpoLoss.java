@@ -2,6 +2,7 @@ package org.tsr.engine.training.dpo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import org.tsr.engine.model.Scalars;
 
 /**
  * The per-pair preference loss over log-probabilities (sums, or means when length-normalised) of the policy
@@ -25,16 +26,16 @@ public final class DpoLoss {
         float beta = (float) options.beta();
         return switch (options.lossType()) {
             case SIGMOID -> {
-                NDArray agree = Activation.softPlus(z.mul(-beta));
+                NDArray agree = Activation.softPlus(Scalars.times(z, -beta));
                 if (options.labelSmoothing() == 0) {
                     yield agree;
                 }
                 float smoothing = (float) options.labelSmoothing();
-                yield agree.mul(1 - smoothing)
-                        .add(Activation.softPlus(z.mul(beta)).mul(smoothing));
+                yield Scalars.times(agree, 1 - smoothing)
+                        .add(Scalars.times(Activation.softPlus(Scalars.times(z, beta)), smoothing));
             }
             case IPO -> z.sub((float) (1 / (2 * options.beta()))).square();
-            case HINGE -> Activation.relu(z.mul(-beta).add(1f));
+            case HINGE -> Activation.relu(Scalars.times(z, -beta).add(1f));
         };
     }
 

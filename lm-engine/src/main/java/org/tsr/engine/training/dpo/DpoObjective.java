@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 import org.tsr.engine.LanguageModel;
+import org.tsr.engine.model.Scalars;
 import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.scoring.ResponseLogProbs;
 import org.tsr.engine.scoring.SequenceScorer;
@@ -67,7 +68,7 @@ public final class DpoObjective implements Objective<PreferenceExample> {
             NDArray chosenTokens = logProbs.tokenLogProbs().get(new NDIndex("0:{}", n));
             NDArray chosenCount =
                     logProbs.responseMask().get(new NDIndex("0:{}", n)).sum().maximum(1f);
-            total = total.add(chosenTokens.sum().neg().div(chosenCount).mul((float) options.rpoAlpha()));
+            total = total.add(Scalars.times(chosenTokens.sum().neg().div(chosenCount), options.rpoAlpha()));
         }
         float[] chosen = policyChosen.toFloatArray();
         float[] rejected = policyRejected.toFloatArray();
