@@ -183,6 +183,48 @@ class SelfRewardingRunsEndToEndTest {
         }
     }
 
+    @Test
+    void aRunOnPromptsWithoutAnOracleIsJudgedPairwiseAgainstM0() throws Exception {
+        List<String> lines = new ArrayList<>(iterationLines());
+        Random random = new Random(31);
+        for (int i = 0; i < 4; i++) {
+            lines.add(line("reverse " + word(random), "EVAL", null));
+        }
+        String body = """
+                {"name": "SR judged pairwise", "method": "SR", "initialGenerationId": %d, "promptSetId": %d,
+                 "iterations": 1, "samplesPerPrompt": 4, "judgeSamples": 3,
+                 "sampling": {"temperature": 1.0, "topP": 1.0, "maxTokens": 8, "seed": 7},
+                 "judge": {"temperature": 1.0, "maxTokens": 12, "template": "%s"},
+                 "dpo": {"learningRate": 0.0001, "epochs": 1, "batchSize": 4},
+                 "evaluation": {"maxTokens": 8, "judgeGenerationId": %d, "judgeMaxTokens": 8,
+                                "judgeTemplate": "compare {prompt} 1={first} 2={second} Better: "}}
+                """.formatted(m0, uploadPrompts(lines), JUDGE_TEMPLATE, m0);
+        long runId = post(Service.GATEWAY, "/api/v1/runs", body).get("id").asLong();
+        JsonNode done = await(Service.GATEWAY, "/api/v1/runs/" + runId, "SUCCEEDED", "FAILED");
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        JsonNode report = get(Service.GATEWAY, "/api/v1/runs/" + runId + "/report");
+        JsonNode pairwise = report.get("iterations").get(0).get("evaluation").get("pairwise");
+        assertThat(pairwise.get("prompts").asInt()).as(pairwise.toString()).isEqualTo(4);
+        assertThat(pairwise.get("judgeGenerationId").asLong()).isEqualTo(m0);
+        assertThat(pairwise.get("referenceGenerationId").asLong()).isEqualTo(m0);
+        assertThat(pairwise.get("generationId").asLong())
+                .isEqualTo(done.get("iterations").get(0).get("nextGenerationId").asLong());
+        assertThat(pairwise.get("wins").asInt()
+                        + pairwise.get("losses").asInt()
+                        + pairwise.get("ties").asInt())
+                .isEqualTo(4);
+        double winRate = pairwise.get("winRate").asDouble();
+        assertThat(winRate).isBetween(0.0, 1.0);
+        assertThat(pairwise.get("winRateLow").asDouble()).isLessThanOrEqualTo(winRate);
+        assertThat(pairwise.get("winRateHigh").asDouble()).isGreaterThanOrEqualTo(winRate);
+        double controlled = pairwise.get("lengthControlledWinRate").asDouble();
+        assertThat(pairwise.get("lengthControlledLow").asDouble()).isLessThanOrEqualTo(controlled);
+        assertThat(pairwise.get("lengthControlledHigh").asDouble()).isGreaterThanOrEqualTo(controlled);
+        assertThat(done.get("iterations").get(0).get("timings").has("JUDGING_EVALUATION"))
+                .isTrue();
+    }
+
     /** Waits until the run is in the phase; fails if the run got past it or ended first. */
     private static void awaitPhase(long runId, String phase) throws Exception {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();

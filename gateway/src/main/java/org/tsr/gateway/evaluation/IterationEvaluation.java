@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.tsr.store.evaluation.PairwiseJudgments;
 import org.tsr.store.run.IterationDiagnostics;
 import org.tsr.tasks.Grade;
 import org.tsr.tasks.JudgeAgreement;
@@ -18,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code evaluation} holds the held-out figures of the generation it trained (and, in the first iteration, of M0 under
  * {@code initial}); {@code judge} holds how well the iteration's judge ordered the policy's own samples the way the
  * oracle does, overall and per family, and for each pair dataset the share of pairs whose chosen response the oracle
- * also prefers. Prompts without a reference answer are left out of both.
+ * also prefers. Prompts without a reference answer are left out of both. A run that evaluates pairwise also gets
+ * {@code evaluation.pairwise}: its judge's comparisons of the trained generation with M0, no oracle needed.
  */
 @Component
 public class IterationEvaluation {
@@ -26,12 +28,18 @@ public class IterationEvaluation {
     private final JdbcClient jdbc;
     private final IterationDiagnostics diagnostics;
     private final JudgeAgreementMeters meters;
+    private final PairwiseJudgments pairwise;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    IterationEvaluation(JdbcClient jdbc, IterationDiagnostics diagnostics, JudgeAgreementMeters meters) {
+    IterationEvaluation(
+            JdbcClient jdbc,
+            IterationDiagnostics diagnostics,
+            JudgeAgreementMeters meters,
+            PairwiseJudgments pairwise) {
         this.jdbc = jdbc;
         this.diagnostics = diagnostics;
         this.meters = meters;
+        this.pairwise = pairwise;
     }
 
     /** Grades the evaluation responses of the run's generations and records the iteration's figures. */
@@ -44,6 +52,38 @@ public class IterationEvaluation {
             section.put("initial", finite(EvaluationSummary.of(initial, initial)));
         }
         record(iterationId, "evaluation", section);
+    }
+
+    /**
+     * Records the judge's pairwise comparisons of the trained generation's evaluation responses with the reference
+     * generation's, under {@code evaluation.pairwise}: raw and length-controlled win rates with 95% intervals.
+     */
+    public void recordPairwise(long iterationId, long judgeGenerationId, long referenceGenerationId, long trainedId) {
+        PairwiseSummary summary = PairwiseSummary.of(pairwise.ofIteration(iterationId, judgeGenerationId));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("judgeGenerationId", judgeGenerationId);
+        figures.put("referenceGenerationId", referenceGenerationId);
+        figures.put("generationId", trainedId);
+        figures.put("prompts", summary.prompts());
+        figures.put("winRate", finiteOrNull(summary.winRate()));
+        figures.put("winRateStdError", finiteOrNull(summary.winRateStdError()));
+        figures.put("winRateLow", finiteOrNull(summary.winRateLow()));
+        figures.put("winRateHigh", finiteOrNull(summary.winRateHigh()));
+        figures.put(
+                "lengthControlledWinRate",
+                finiteOrNull(summary.lengthControlled().value()));
+        figures.put(
+                "lengthControlledLow", finiteOrNull(summary.lengthControlled().low()));
+        figures.put(
+                "lengthControlledHigh", finiteOrNull(summary.lengthControlled().high()));
+        figures.put("lengthSlope", finiteOrNull(summary.lengthControlled().lengthSlope()));
+        figures.put("wins", summary.wins());
+        figures.put("losses", summary.losses());
+        figures.put("ties", summary.ties());
+        figures.put("unreadableOrders", summary.unreadableOrders());
+        figures.put("meanLength", finiteOrNull(summary.meanLength()));
+        figures.put("referenceMeanLength", finiteOrNull(summary.referenceMeanLength()));
+        diagnostics.record(iterationId, "evaluation", "pairwise", json.writeValueAsString(figures));
     }
 
     /** Measures the iteration's judge against the oracle on the policy's own samples and on the curated pairs. */

@@ -8,7 +8,9 @@ import org.tsr.store.run.RunMethod;
  * The phases of one iteration. SR: sample the policy, judge, pair best against worst, train. TSR: sample the policy
  * and the anchor M0, judge, pair with anchored rejection (D1), train the future model on D1, sample it, judge its
  * responses with the current policy, pair with future-guided chosen (D2), and train the next policy on D2. Both end by evaluating the generation they
- * trained (and, in the first iteration, M0) on the held-out set, a phase with no work when the run does not evaluate.
+ * trained (and, in the first iteration, M0) on the held-out set, a phase with no work when the run does not evaluate,
+ * and by a judge's pairwise comparison of those responses with M0's, a phase with no work unless the run names a
+ * pairwise judge.
  */
 public final class PhasePlan {
 
@@ -18,6 +20,7 @@ public final class PhasePlan {
             IterationPhase.PAIRING,
             IterationPhase.TRAINING,
             IterationPhase.EVALUATING,
+            IterationPhase.JUDGING_EVALUATION,
             IterationPhase.DONE);
 
     private static final List<IterationPhase> TSR = List.of(
@@ -30,6 +33,7 @@ public final class PhasePlan {
             IterationPhase.PAIRING_FUTURE,
             IterationPhase.TRAINING,
             IterationPhase.EVALUATING,
+            IterationPhase.JUDGING_EVALUATION,
             IterationPhase.DONE);
 
     private PhasePlan() {}

@@ -1,7 +1,9 @@
 package org.tsr.gateway.orchestration;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.tsr.contract.pairs.PairDataset;
 import org.tsr.contract.responses.ResponsePurpose;
@@ -11,6 +13,7 @@ import org.tsr.contract.training.TrainingSettings;
 import org.tsr.contract.work.GenerateWork;
 import org.tsr.contract.work.JudgeWork;
 import org.tsr.contract.work.PairWork;
+import org.tsr.contract.work.PairwiseEvaluationWork;
 import org.tsr.contract.work.TrainWork;
 import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.lineage.GenerationKind;
@@ -23,6 +26,7 @@ import org.tsr.store.response.Response;
 import org.tsr.store.response.ResponseRepository;
 import org.tsr.store.run.Iteration;
 import org.tsr.store.run.IterationPhase;
+import org.tsr.store.run.IterationRepository;
 import org.tsr.store.run.Run;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.training.TrainingJob;
@@ -47,6 +51,7 @@ class PhaseWork {
     private final ResponseRepository responses;
     private final ModelGenerationRepository generations;
     private final TrainingJobRepository trainingJobs;
+    private final IterationRepository iterations;
     private final JsonMapper json = JsonMapper.builder().build();
 
     PhaseWork(
@@ -54,7 +59,9 @@ class PhaseWork {
             PromptRepository prompts,
             ResponseRepository responses,
             ModelGenerationRepository generations,
-            TrainingJobRepository trainingJobs) {
+            TrainingJobRepository trainingJobs,
+            IterationRepository iterations) {
+        this.iterations = iterations;
         this.queue = queue;
         this.prompts = prompts;
         this.responses = responses;
@@ -111,6 +118,11 @@ class PhaseWork {
                     }
                 }
             }
+            case JUDGING_EVALUATION -> {
+                if (settings.evaluatesPairwise()) {
+                    comparePairwise(run, settings, iteration, keys);
+                }
+            }
             default -> throw new IllegalArgumentException("phase " + phase + " creates no work");
         }
         return null;
@@ -126,11 +138,14 @@ class PhaseWork {
         enqueueGeneration(settings, iteration, keys, generationId, purpose, chunk, sampling);
     }
 
-    /** One greedy response per held-out prompt with a reference answer, for the oracle to grade. */
+    /**
+     * One greedy response per held-out prompt with a reference answer, for the oracle to grade; per held-out prompt,
+     * reference or not, when a judge compares them pairwise.
+     */
     private void evaluate(RunSettings settings, Iteration iteration, String keys, long generationId) {
         List<Prompt> held =
                 prompts.findByPromptSetIdAndSplitOrderByPosition(settings.promptSetId(), PromptSplit.EVAL).stream()
-                        .filter(prompt -> Oracle.canGrade(prompt.getReferenceAnswer()))
+                        .filter(prompt -> settings.evaluatesPairwise() || Oracle.canGrade(prompt.getReferenceAnswer()))
                         .toList();
         SamplingSettings greedy = SamplingSettings.greedy(settings.evaluation().maxTokens())
                 .withSeed(settings.sampling().seed());
@@ -185,6 +200,46 @@ class PhaseWork {
             units.add(unit(WorkStage.JUDGE, iteration, keys + slice++, work));
         }
         queue.enqueueAll(units);
+    }
+
+    /**
+     * EVALUATE units comparing each evaluation response of the generation this iteration trained with M0's response
+     * to the same prompt (written in the run's first iteration), judged greedily in both orders.
+     */
+    private void comparePairwise(Run run, RunSettings settings, Iteration iteration, String keys) {
+        Iteration first = iterations.findByRunIdAndIndex(run.getId(), 0).orElseThrow();
+        Map<Long, Long> initialByPrompt = new HashMap<>();
+        for (Response response : evaluationResponses(first)) {
+            if (response.getGenerationId().equals(first.getPolicyGenerationId())) {
+                initialByPrompt.put(response.getPromptId(), response.getId());
+            }
+        }
+        List<PairwiseEvaluationWork.Comparison> comparisons = new ArrayList<>();
+        for (Response response : evaluationResponses(iteration)) {
+            Long reference = initialByPrompt.get(response.getPromptId());
+            if (response.getGenerationId().equals(iteration.getNextGenerationId()) && reference != null) {
+                comparisons.add(new PairwiseEvaluationWork.Comparison(response.getId(), reference));
+            }
+        }
+        List<NewWorkUnit> units = new ArrayList<>();
+        int slice = 0;
+        for (int from = 0; from < comparisons.size(); from += settings.responsesPerUnit()) {
+            PairwiseEvaluationWork work = new PairwiseEvaluationWork(
+                    iteration.getId(),
+                    settings.evaluation().judgeGenerationId(),
+                    comparisons.subList(from, Math.min(comparisons.size(), from + settings.responsesPerUnit())),
+                    0.0,
+                    settings.evaluation().judgeMaxTokens(),
+                    seed(settings, iteration, ResponsePurpose.EVAL),
+                    settings.evaluation().judgeTemplate());
+            units.add(unit(WorkStage.EVALUATE, iteration, keys + slice++, work));
+        }
+        queue.enqueueAll(units);
+    }
+
+    private List<Response> evaluationResponses(Iteration iteration) {
+        return responses.findByIterationIdAndPurposeOrderByPromptIdAscSampleIndexAsc(
+                iteration.getId(), ResponsePurpose.EVAL);
     }
 
     private void pair(RunSettings settings, Iteration iteration, String keys, PairDataset dataset) {

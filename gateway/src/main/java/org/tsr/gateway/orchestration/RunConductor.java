@@ -211,6 +211,15 @@ public class RunConductor {
                     run.getInitialGenerationId(),
                     iteration.getNextGenerationId());
         }
+        if (settings.evaluatesPairwise()) {
+            long initial =
+                    iterations.findByRunIdAndIndex(run.getId(), 0).orElseThrow().getPolicyGenerationId();
+            evaluation.recordPairwise(
+                    iteration.getId(),
+                    settings.evaluation().judgeGenerationId(),
+                    initial,
+                    iteration.getNextGenerationId());
+        }
         if (iteration.getFutureGenerationId() != null) {
             generations.findById(iteration.getFutureGenerationId()).ifPresent(future -> {
                 if (future.getStatus() == GenerationStatus.READY) {

@@ -65,10 +65,22 @@ public record CreateRunRequest(
 
     /**
      * Evaluation on the prompt set's EVAL prompts after every iteration. Left out: on when the set has EVAL prompts
-     * with reference answers, with the sampling's token limit.
+     * with reference answers (or, with {@code judgeGenerationId}, any EVAL prompts), with the sampling's token limit.
+     * {@code judgeGenerationId} names a READY model generation (embedded or remote) that compares each evaluated
+     * response with M0's in both orders: the evaluation for prompt sets without an oracle; {@code judgeTemplate}
+     * replaces its standard prompt (with {prompt}, {first} and {second} once each).
      */
     public record Evaluation(
-            Boolean enabled, @Min(1) @Max(MAX_TOKENS) Integer maxTokens) {}
+            Boolean enabled,
+            @Min(1) @Max(MAX_TOKENS) Integer maxTokens,
+            Long judgeGenerationId,
+            @Min(1) @Max(MAX_TOKENS) Integer judgeMaxTokens,
+            @Size(max = 16_384) String judgeTemplate) {
+
+        public Evaluation(Boolean enabled, Integer maxTokens) {
+            this(enabled, maxTokens, null, null, null);
+        }
+    }
 
     /**
      * How responses are judged. {@code role}: SELF (the iteration's policy judges its own samples, the papers'
@@ -94,8 +106,13 @@ public record CreateRunRequest(
         }
     }
 
-    /** The settings with every default filled in; {@code evalPrompts} says whether the set can be evaluated. */
-    RunSettings toSettings(boolean evalPrompts) {
+    /**
+     * The settings with every default filled in; {@code gradablePrompts} says whether the set has EVAL prompts the
+     * oracle can grade, {@code evalPrompts} whether it has any.
+     */
+    RunSettings toSettings(boolean gradablePrompts, boolean evalPrompts) {
+        Long pairwiseJudge = evaluation == null ? null : evaluation.judgeGenerationId();
+        boolean evaluateByDefault = pairwiseJudge == null ? gradablePrompts : evalPrompts;
         Sampling s = sampling == null ? new Sampling(null, null, null, null) : sampling;
         Judging j = judge == null ? new Judging(null, null, null, null, null, null, null) : judge;
         return new RunSettings(
@@ -131,10 +148,15 @@ public record CreateRunRequest(
                                         ? TrainingSettings.defaults()
                                         : bootstrap.hyperparameters()),
                 new RunSettings.Evaluation(
-                        evaluation == null || evaluation.enabled() == null ? evalPrompts : evaluation.enabled(),
+                        evaluation == null || evaluation.enabled() == null ? evaluateByDefault : evaluation.enabled(),
                         evaluation == null || evaluation.maxTokens() == null
                                 ? (s.maxTokens() == null ? 128 : s.maxTokens())
-                                : evaluation.maxTokens()),
+                                : evaluation.maxTokens(),
+                        pairwiseJudge,
+                        evaluation == null || evaluation.judgeMaxTokens() == null
+                                ? RunSettings.Evaluation.DEFAULT_JUDGE_MAX_TOKENS
+                                : evaluation.judgeMaxTokens(),
+                        evaluation == null ? null : evaluation.judgeTemplate()),
                 trainer == null ? TrainerSettings.defaults() : trainer);
     }
 }

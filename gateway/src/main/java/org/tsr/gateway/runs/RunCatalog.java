@@ -12,6 +12,7 @@ import org.tsr.gateway.settings.RunSettingsJson;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.store.prompt.Prompt;
 import org.tsr.store.prompt.PromptRepository;
 import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
@@ -71,10 +72,9 @@ public class RunCatalog {
     /** Registers the run and starts its first iteration, together or not at all. */
     @Transactional
     public RunView create(CreateRunRequest request) {
-        boolean evalPrompts =
-                prompts.findByPromptSetIdAndSplitOrderByPosition(request.promptSetId(), PromptSplit.EVAL).stream()
-                        .anyMatch(prompt -> Oracle.canGrade(prompt.getReferenceAnswer()));
-        RunSettings settings = request.toSettings(evalPrompts);
+        List<Prompt> held = prompts.findByPromptSetIdAndSplitOrderByPosition(request.promptSetId(), PromptSplit.EVAL);
+        boolean gradablePrompts = held.stream().anyMatch(prompt -> Oracle.canGrade(prompt.getReferenceAnswer()));
+        RunSettings settings = request.toSettings(gradablePrompts, !held.isEmpty());
         if ((request.initialGenerationId() == null) == (request.bootstrap() == null)) {
             throw new RunProblem(
                     HttpStatus.BAD_REQUEST,
@@ -85,12 +85,22 @@ public class RunCatalog {
             throw new RunProblem(
                     HttpStatus.NOT_FOUND, "promptSetId", "prompt set " + request.promptSetId() + " does not exist");
         }
-        if (settings.evaluates() && !evalPrompts) {
+        checks.pairwiseTemplate(settings.evaluation().judgeTemplate());
+        boolean pairwiseAsked = settings.evaluation().judgeGenerationId() != null
+                && !Boolean.FALSE.equals(request.evaluation().enabled());
+        if (pairwiseAsked && held.isEmpty()) {
+            throw new RunProblem(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "evaluation.enabled",
+                    "prompt set " + request.promptSetId() + " has no EVAL prompts to evaluate on");
+        }
+        if (settings.evaluates() && !settings.evaluatesPairwise() && !gradablePrompts) {
             throw new RunProblem(
                     HttpStatus.UNPROCESSABLE_ENTITY,
                     "evaluation.enabled",
                     "prompt set " + request.promptSetId()
-                            + " has no EVAL prompts with reference answers to evaluate on");
+                            + " has no EVAL prompts with reference answers to evaluate on; name a judge in"
+                            + " evaluation.judgeGenerationId to evaluate pairwise against M0 instead");
         }
         for (int chunk = 0; chunk < settings.iterations(); chunk++) {
             if (prompts.findByPromptSetIdAndSplitAndChunkOrderByPosition(

@@ -71,6 +71,18 @@ class RunJudges {
                     "expected-score judging reads a model judge's score probabilities; the " + judge.role()
                             + " judge has none");
         }
+        RunSettings.Evaluation evaluation = settings.evaluation();
+        if (evaluation != null && evaluation.judgeGenerationId() != null) {
+            ModelGeneration pairwiseJudge =
+                    readyGenerations.require(evaluation.judgeGenerationId(), "evaluation.judgeGenerationId");
+            if (pairwiseJudge.getCheckpointFormat() == CheckpointFormat.BUILTIN_ORACLE) {
+                throw new RunProblem(
+                        HttpStatus.BAD_REQUEST,
+                        "evaluation.judgeGenerationId",
+                        "generation " + pairwiseJudge.getId() + " is the built-in oracle, which grades against"
+                                + " reference answers and cannot compare two responses; name a model generation");
+            }
+        }
         if (judge.role() != RunSettings.JudgeRole.NOISY_ORACLE && judge.accuracy() != null) {
             throw new RunProblem(
                     HttpStatus.BAD_REQUEST,

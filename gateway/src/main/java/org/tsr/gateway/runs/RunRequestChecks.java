@@ -75,16 +75,25 @@ class RunRequestChecks {
 
     /** A judge template holds each placeholder exactly once: more would multiply the judge's prompt. */
     void judgeTemplate(String template) {
+        placeholdersOnce("judge.template", template, "{prompt}", "{response}");
+    }
+
+    /** The same for the template of a pairwise evaluation judge, which shows the prompt and two responses. */
+    void pairwiseTemplate(String template) {
+        placeholdersOnce("evaluation.judgeTemplate", template, "{prompt}", "{first}", "{second}");
+    }
+
+    private static void placeholdersOnce(String field, String template, String... placeholders) {
         if (template == null) {
             return;
         }
-        for (String placeholder : new String[] {"{prompt}", "{response}"}) {
+        for (String placeholder : placeholders) {
             int count = template.split(Pattern.quote(placeholder), -1).length - 1;
             if (count != 1) {
                 throw new RunProblem(
                         HttpStatus.BAD_REQUEST,
-                        "judge.template",
-                        "the judge template must contain " + placeholder + " exactly once; it has " + count);
+                        field,
+                        "the template must contain " + placeholder + " exactly once; it has " + count);
             }
         }
     }

@@ -53,9 +53,31 @@ public record RunSettings(
 
     /**
      * Evaluation of every generation the run trains (and of its M0) on the prompt set's EVAL prompts: one greedy
-     * response each, graded by the oracle against the prompt's reference answer.
+     * response each, graded by the oracle against the prompt's reference answer where the prompt has one, and, when
+     * {@code judgeGenerationId} names a judge, compared with M0's response by that judge in both orders (pairwise, no
+     * oracle needed).
+     *
+     * @param judgeGenerationId the generation that judges pairwise; null: no pairwise evaluation
+     * @param judgeMaxTokens the pairwise judge's token limit per answer
+     * @param judgeTemplate the pairwise judge's prompt with {prompt}, {first} and {second}; null: the standard one
      */
-    public record Evaluation(boolean enabled, int maxTokens) {}
+    public record Evaluation(
+            boolean enabled, int maxTokens, Long judgeGenerationId, int judgeMaxTokens, String judgeTemplate) {
+
+        public Evaluation(boolean enabled, int maxTokens) {
+            this(enabled, maxTokens, null, DEFAULT_JUDGE_MAX_TOKENS, null);
+        }
+
+        public static final int DEFAULT_JUDGE_MAX_TOKENS = 256;
+
+        public boolean pairwise() {
+            return enabled && judgeGenerationId != null;
+        }
+    }
+
+    public boolean evaluatesPairwise() {
+        return evaluation != null && evaluation.pairwise();
+    }
 
     /** Where the run's training jobs run, with nothing chosen for a run created before executors existed. */
     public TrainerSettings trainerOrDefaults() {

@@ -128,6 +128,17 @@ class HostileInputTest {
                 400,
                 "judge.template");
         assertRefused(send("POST", "/api/v1/runs", run("\"iterations\": \"many\"")), 400, "iterations");
+        assertRefused(
+                send(
+                        "POST",
+                        "/api/v1/runs",
+                        run("\"evaluation\": {\"judgeGenerationId\": 1, \"judgeTemplate\": \"{prompt} {first}\"}")),
+                400,
+                "evaluation.judgeTemplate");
+        assertRefused(
+                send("POST", "/api/v1/runs", run("\"evaluation\": {\"judgeMaxTokens\": 0}")),
+                400,
+                "evaluation.judgeMaxTokens");
         // values the request's own bounds let through, refused as the services would read them
         assertRefused(
                 send("POST", "/api/v1/runs", run("\"sampling\": {\"temperature\": \"Infinity\"}")),

@@ -170,7 +170,8 @@ class RunConductorTest {
         assertThat(done.iterations()).singleElement().satisfies(iteration -> {
             assertThat(iteration.phase()).isEqualTo("DONE");
             assertThat(iteration.timings().propertyNames())
-                    .containsExactlyInAnyOrder("GENERATING", "JUDGING", "PAIRING", "TRAINING", "EVALUATING");
+                    .containsExactlyInAnyOrder(
+                            "GENERATING", "JUDGING", "PAIRING", "TRAINING", "EVALUATING", "JUDGING_EVALUATION");
             assertThat(iteration.nextGenerationId()).isEqualTo(job.getOutputGenerationId());
         });
         ModelGeneration m1 = generations.findById(job.getOutputGenerationId()).orElseThrow();

@@ -14,4 +14,12 @@ class JudgeWorkerConfiguration {
         return new StageWorkerLifecycle(
                 queue, WorkStage.JUDGE, handler, properties.workerThreads(), properties.idlePoll());
     }
+
+    /** Pairwise comparisons of held-out responses, for runs that evaluate without an oracle. */
+    @Bean
+    StageWorkerLifecycle evaluationWorker(
+            WorkQueue queue, PairwiseEvaluationHandler handler, JudgeProperties properties) {
+        return new StageWorkerLifecycle(
+                queue, WorkStage.EVALUATE, handler, properties.workerThreads(), properties.idlePoll());
+    }
 }

@@ -17,7 +17,8 @@ record RunProgress(
         long total,
         double fraction) {
 
-    private static final List<String> SR = List.of("GENERATING", "JUDGING", "PAIRING", "TRAINING", "EVALUATING");
+    private static final List<String> SR =
+            List.of("GENERATING", "JUDGING", "PAIRING", "TRAINING", "EVALUATING", "JUDGING_EVALUATION");
     private static final List<String> TSR = List.of(
             "GENERATING",
             "JUDGING",
@@ -27,7 +28,8 @@ record RunProgress(
             "JUDGING_FUTURE",
             "PAIRING_FUTURE",
             "TRAINING",
-            "EVALUATING");
+            "EVALUATING",
+            "JUDGING_EVALUATION");
 
     static RunProgress of(String label, JsonNode run) {
         String method = run.get("method").asString();

@@ -85,6 +85,9 @@ final class TimeSplit {
         if (phase.startsWith("GENERATING")) {
             return "sampling";
         }
+        if (phase.equals("EVALUATING") || phase.equals("JUDGING_EVALUATION")) {
+            return "evaluation";
+        }
         if (phase.startsWith("JUDGING")) {
             return "judging";
         }
@@ -93,9 +96,6 @@ final class TimeSplit {
         }
         if (phase.startsWith("TRAINING") || phase.equals("BOOTSTRAPPING")) {
             return "training";
-        }
-        if (phase.equals("EVALUATING")) {
-            return "evaluation";
         }
         return phase.toLowerCase(Locale.ROOT);
     }

@@ -1,0 +1,290 @@
+package org.tsr.gateway.orchestration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.tsr.contract.responses.FinishReason;
+import org.tsr.contract.responses.ResponsePurpose;
+import org.tsr.gateway.report.RunReport;
+import org.tsr.gateway.report.RunReports;
+import org.tsr.gateway.runs.CreateRunRequest;
+import org.tsr.gateway.runs.RunCatalog;
+import org.tsr.gateway.runs.RunProblem;
+import org.tsr.gateway.runs.RunView;
+import org.tsr.store.evaluation.PairwiseJudgment;
+import org.tsr.store.evaluation.PairwiseJudgments;
+import org.tsr.store.lineage.CheckpointFormat;
+import org.tsr.store.lineage.GenerationKind;
+import org.tsr.store.lineage.ModelGeneration;
+import org.tsr.store.lineage.ModelGenerationRepository;
+import org.tsr.store.prompt.Prompt;
+import org.tsr.store.prompt.PromptRepository;
+import org.tsr.store.prompt.PromptSet;
+import org.tsr.store.prompt.PromptSetRepository;
+import org.tsr.store.prompt.PromptSplit;
+import org.tsr.store.response.NewResponse;
+import org.tsr.store.response.Response;
+import org.tsr.store.response.ResponseRepository;
+import org.tsr.store.response.ResponseWriter;
+import org.tsr.store.run.RunMethod;
+import org.tsr.store.workqueue.ClaimedUnit;
+import org.tsr.store.workqueue.WorkStage;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A run on a prompt set without reference answers, evaluated by a judge generation that compares the trained
+ * generation's held-out responses with M0's in both orders, with {@link StageStandIns} doing the services' part.
+ */
+@SpringBootTest(properties = {"tsr.orchestration.conduct=false", "tsr.access.enabled=false"})
+class PairwiseEvaluationTest {
+
+    @Autowired
+    RunCatalog catalog;
+
+    @Autowired
+    RunConductor conductor;
+
+    @Autowired
+    ModelGenerationRepository generations;
+
+    @Autowired
+    PromptSetRepository promptSets;
+
+    @Autowired
+    PromptRepository prompts;
+
+    @Autowired
+    ResponseRepository responses;
+
+    @Autowired
+    ResponseWriter responseWriter;
+
+    @Autowired
+    PairwiseJudgments pairwise;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    StageStandIns workers;
+
+    @Autowired
+    RunReports reports;
+
+    ModelGeneration m0;
+    ModelGeneration judge;
+    PromptSet set;
+
+    @BeforeEach
+    void modelsAndPrompts() {
+        // runs of earlier tests must not move when this test ticks the conductor
+        jdbc.update("update run set status = 'CANCELLED' where status in ('PENDING', 'RUNNING', 'PAUSED')");
+        jdbc.update("update work_unit set status = 'DONE', lease_owner = null, lease_expires_at = null"
+                + " where status in ('PENDING', 'RUNNING')");
+        m0 = generations.save(
+                ModelGeneration.imported("M0", GenerationKind.SFT, "file:///m0", CheckpointFormat.HF_SAFETENSORS));
+        judge = generations.save(ModelGeneration.imported(
+                "judge", GenerationKind.SFT, "file:///judge", CheckpointFormat.HF_SAFETENSORS));
+        set = promptSets.save(new PromptSet("pairwise-" + UUID.randomUUID(), null));
+        for (int i = 0; i < 2; i++) {
+            prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, i, "p" + i, null, "chat"));
+        }
+    }
+
+    @Test
+    void aRunWithoutAnOracleReportsTheJudgedAndLengthControlledWinRatesAgainstM0() {
+        List<String> held = List.of("write a haiku", "name a colour", "say hello", "define entropy");
+        for (int i = 0; i < held.size(); i++) {
+            prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, i, held.get(i), null, "chat"));
+        }
+        RunView run = catalog.create(request(evaluation(judge.getId())));
+        assertThat(run.settings().evaluatesPairwise()).isTrue();
+        assertThat(run.settings().evaluation().judgeMaxTokens()).isEqualTo(256);
+
+        workers.generate();
+        conductor.tick();
+        workers.judge();
+        conductor.tick();
+        workers.completeAll(WorkStage.PAIR);
+        conductor.tick();
+        workers.train();
+        conductor.tick();
+        assertThat(phase(run.id())).isEqualTo("EVALUATING");
+        long m1 = catalog.view(run.id()).iterations().get(0).nextGenerationId();
+
+        // every held-out prompt is answered, reference or not: M1 twice as long as M0
+        List<ClaimedUnit> generated = workers.completeAll(WorkStage.GENERATE, unit -> {
+            JsonNode task = StageStandIns.payload(unit);
+            long generation = task.get("generationId").asLong();
+            List<NewResponse> rows = new ArrayList<>();
+            for (JsonNode promptId : task.get("promptIds")) {
+                String text = generation == m1 ? "a longer answer" : "short";
+                rows.add(new NewResponse(
+                        promptId.asLong(),
+                        generation,
+                        task.get("iterationId").asLong(),
+                        ResponsePurpose.EVAL,
+                        0,
+                        text,
+                        text.length(),
+                        FinishReason.STOP));
+            }
+            return () -> responseWriter.saveAll(rows);
+        });
+        assertThat(generated)
+                .extracting(unit -> StageStandIns.payload(unit).get("promptIds").size())
+                .containsExactly(4, 4);
+        conductor.tick();
+        assertThat(phase(run.id())).isEqualTo("JUDGING_EVALUATION");
+
+        // the judge prefers M1 on three prompts in both orders, M0 on the last in one order only
+        Map<Long, Response> byId = new HashMap<>();
+        responses.findAll().forEach(response -> byId.put(response.getId(), response));
+        List<ClaimedUnit> compared = workers.completeAll(WorkStage.EVALUATE, unit -> {
+            JsonNode task = StageStandIns.payload(unit);
+            assertThat(task.get("judgeGenerationId").asLong()).isEqualTo(judge.getId());
+            assertThat(task.get("temperature").asDouble()).isZero();
+            List<PairwiseJudgment> rows = new ArrayList<>();
+            for (JsonNode comparison : task.get("comparisons")) {
+                Response evaluated = byId.get(comparison.get("responseId").asLong());
+                Response reference =
+                        byId.get(comparison.get("referenceResponseId").asLong());
+                assertThat(evaluated.getGenerationId()).isEqualTo(m1);
+                assertThat(reference.getGenerationId()).isEqualTo(m0.getId());
+                assertThat(reference.getPromptId()).isEqualTo(evaluated.getPromptId());
+                boolean last = prompts.findById(evaluated.getPromptId())
+                        .orElseThrow()
+                        .getText()
+                        .equals("define entropy");
+                rows.add(new PairwiseJudgment(
+                        task.get("iterationId").asLong(),
+                        judge.getId(),
+                        evaluated.getId(),
+                        reference.getId(),
+                        last ? 2 : 1,
+                        last ? 2 : 2,
+                        "Better: " + (last ? 2 : 1),
+                        "Better: 2"));
+            }
+            return () -> pairwise.saveAll(rows);
+        });
+        assertThat(compared)
+                .extracting(
+                        unit -> StageStandIns.payload(unit).get("comparisons").size())
+                .containsExactly(4);
+        conductor.tick();
+
+        RunView done = catalog.view(run.id());
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        JsonNode figures =
+                done.iterations().get(0).diagnostics().get("evaluation").get("pairwise");
+        assertThat(figures.get("judgeGenerationId").asLong()).isEqualTo(judge.getId());
+        assertThat(figures.get("referenceGenerationId").asLong()).isEqualTo(m0.getId());
+        assertThat(figures.get("generationId").asLong()).isEqualTo(m1);
+        assertThat(figures.get("prompts").asInt()).isEqualTo(4);
+        assertThat(figures.get("wins").asInt()).isEqualTo(3);
+        assertThat(figures.get("losses").asInt()).isZero();
+        assertThat(figures.get("ties").asInt()).isEqualTo(1);
+        assertThat(figures.get("winRate").asDouble()).isEqualTo(0.875);
+        assertThat(figures.get("winRateLow").asDouble()).isLessThan(0.875);
+        assertThat(figures.get("winRateHigh").asDouble()).isEqualTo(1.0);
+        // every length difference is the same, so length explains nothing: the controlled rate is the raw one
+        assertThat(figures.get("lengthControlledWinRate").asDouble())
+                .isCloseTo(0.875, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(figures.get("lengthControlledLow").asDouble()).isLessThan(0.875);
+        assertThat(figures.get("meanLength").asDouble()).isEqualTo(15.0);
+        assertThat(figures.get("referenceMeanLength").asDouble()).isEqualTo(5.0);
+        // no reference answers: nothing for the oracle to grade
+        assertThat(done.iterations()
+                        .get(0)
+                        .diagnostics()
+                        .get("evaluation")
+                        .get("prompts")
+                        .asInt())
+                .isZero();
+
+        RunReport report = reports.report(run.id());
+        assertThat(report.iterations()).singleElement().satisfies(iteration -> {
+            assertThat(iteration.evaluation().get("pairwise").get("winRate").asDouble())
+                    .isEqualTo(0.875);
+            assertThat(iteration.phases()).containsKeys("EVALUATING", "JUDGING_EVALUATION");
+        });
+    }
+
+    @Test
+    void aPromptSetWithoutReferenceAnswersNeedsAPairwiseJudgeToBeEvaluated() {
+        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "write a haiku", null, "chat"));
+
+        assertThat(catalog.create(request(null)).settings().evaluates()).isFalse();
+        assertThatThrownBy(() -> catalog.create(request(new CreateRunRequest.Evaluation(true, null))))
+                .isInstanceOf(RunProblem.class)
+                .satisfies(e -> assertThat(((RunProblem) e).field()).isEqualTo("evaluation.enabled"))
+                .hasMessageContaining("evaluation.judgeGenerationId");
+    }
+
+    @Test
+    void aPairwiseJudgeMustBeAReadyModelNotTheOracleAndNeedsHeldOutPrompts() {
+        assertThatThrownBy(() -> catalog.create(request(evaluation(judge.getId()))))
+                .isInstanceOf(RunProblem.class)
+                .satisfies(e -> assertThat(((RunProblem) e).status()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY))
+                .hasMessageContaining("no EVAL prompts");
+
+        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "write a haiku", null, "chat"));
+        assertThatThrownBy(() -> catalog.create(request(evaluation(Long.MAX_VALUE))))
+                .isInstanceOf(RunProblem.class)
+                .satisfies(e -> {
+                    assertThat(((RunProblem) e).status()).isEqualTo(HttpStatus.NOT_FOUND);
+                    assertThat(((RunProblem) e).field()).isEqualTo("evaluation.judgeGenerationId");
+                });
+        ModelGeneration oracle = generations
+                .findFirstByCheckpointFormatOrderById(CheckpointFormat.BUILTIN_ORACLE)
+                .orElseGet(() -> generations.save(ModelGeneration.builtinOracle()));
+        assertThatThrownBy(() -> catalog.create(request(evaluation(oracle.getId()))))
+                .isInstanceOf(RunProblem.class)
+                .satisfies(e -> {
+                    assertThat(((RunProblem) e).status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(((RunProblem) e).field()).isEqualTo("evaluation.judgeGenerationId");
+                })
+                .hasMessageContaining("cannot compare two responses");
+    }
+
+    private static CreateRunRequest.Evaluation evaluation(long judgeGenerationId) {
+        return new CreateRunRequest.Evaluation(null, 16, judgeGenerationId, null, null);
+    }
+
+    private CreateRunRequest request(CreateRunRequest.Evaluation evaluation) {
+        return new CreateRunRequest(
+                "pairwise evaluation test",
+                RunMethod.SR,
+                m0.getId(),
+                null,
+                set.getId(),
+                1,
+                2,
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                evaluation,
+                null);
+    }
+
+    private String phase(long runId) {
+        return catalog.view(runId).iterations().get(0).phase();
+    }
+}
