@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every metric that a Grafana dashboard in {@code deploy/grafana/dashboards} queries is one the services really
- * export. The platform runs one bootstrapped SR iteration with evaluation on the tiny model first, so the meters that
+ * export. The platform runs one bootstrapped SR iteration with evaluation (oracle-graded and pairwise) on the tiny model first, so the meters that
  * appear with their first use (generation, judging, training, the iteration's pair, evaluation and judge figures)
  * exist. Then each service's {@code /actuator/prometheus} is scraped and every metric name of every dashboard query
  * must be among the series.
@@ -106,14 +106,17 @@ class DashboardMetricsTest {
                  "sampling": {"temperature": 1.0, "topP": 1.0, "maxTokens": 8, "seed": 7},
                  "judge": {"temperature": 1.0, "maxTokens": 12, "template": "%s"},
                  "dpo": {"learningRate": 0.0001, "epochs": 1, "batchSize": 4},
-                 "evaluation": {"enabled": true, "maxTokens": 8}}
-                """.formatted(prompts, baseId, prompts, JUDGE_TEMPLATE))
+                 "evaluation": {"enabled": true, "maxTokens": 8, "judgeGenerationId": %d, "judgeMaxTokens": 8,
+                                "judgeTemplate": "compare {prompt} 1={first} 2={second} Better: "}}
+                """.formatted(prompts, baseId, prompts, JUDGE_TEMPLATE, baseId))
                 .get("id")
                 .asLong();
         JsonNode run = awaitRun(runId);
         assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
         JsonNode diagnostics = run.get("iterations").get(0).get("diagnostics");
-        assertThat(diagnostics.has("evaluation") && diagnostics.has("judge"))
+        assertThat(diagnostics.has("evaluation")
+                        && diagnostics.get("evaluation").has("pairwise")
+                        && diagnostics.has("judge"))
                 .as(diagnostics.toString())
                 .isTrue();
         System.gc(); // so that every service has a GC pause to show

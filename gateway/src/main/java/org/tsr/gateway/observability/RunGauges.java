@@ -6,10 +6,13 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -34,7 +37,8 @@ import tools.jackson.databind.JsonNode;
  *       timings), the pair-dataset diagnostics the pairing-service records, {@code tsr.run.pairs},
  *       {@code tsr.run.score.chosen}, {@code tsr.run.score.rejected}, {@code tsr.run.score.gap} (tag
  *       {@code dataset}: SR, D1, D2), and, when the iteration has an {@code evaluation} section,
- *       {@code tsr.run.evaluation.win.rate} (win rate against M0) and {@code tsr.run.evaluation.oracle.score}, and,
+ *       {@code tsr.run.evaluation.win.rate} (win rate against M0) and {@code tsr.run.evaluation.oracle.score}, with a
+ *       pairwise judge {@code tsr.run.evaluation.pairwise.win.rate} and its length-controlled twin, and,
  *       from its {@code judge} section, {@code tsr.run.judge.agreement} (share of the policy's own sample pairs the
  *       judge orders as the oracle does) and {@code tsr.run.pairs.oracle.agreement} (tag {@code dataset}: share of
  *       pairs whose chosen response the oracle also prefers).
@@ -51,6 +55,8 @@ class RunGauges implements MeterBinder {
     private final RunFigures figures;
     private final Map<String, Long> runCounts = new ConcurrentHashMap<>();
     private volatile Map<String, MultiGauge> gauges = Map.of();
+    /** The value behind each row each gauge shows, by gauge name and row tags. */
+    private final Map<String, Map<Tags, AtomicReference<Double>>> current = new ConcurrentHashMap<>();
 
     RunGauges(RunFigures figures) {
         this.figures = figures;
@@ -79,6 +85,11 @@ class RunGauges implements MeterBinder {
             {"tsr.run.score.gap", "Mean chosen-minus-rejected judge score"},
             {"tsr.run.evaluation.win.rate", "Win rate of the iteration's model against M0"},
             {"tsr.run.evaluation.oracle.score", "Mean oracle score of the iteration's model"},
+            {"tsr.run.evaluation.pairwise.win.rate", "Win rate against M0 as the run's pairwise judge compared them"},
+            {
+                "tsr.run.evaluation.pairwise.length.controlled.win.rate",
+                "Length-controlled win rate against M0 as the run's pairwise judge compared them"
+            },
             {"tsr.run.judge.agreement", "Share of the policy's sample pairs the judge orders as the oracle does"},
             {"tsr.run.pairs.oracle.agreement", "Share of pairs whose chosen response the oracle also prefers"}
         }) {
@@ -108,28 +119,27 @@ class RunGauges implements MeterBinder {
     }
 
     private void show(List<LatestRun> latest) {
-        Map<String, List<MultiGauge.Row<?>>> rows = new ConcurrentHashMap<>();
-        gauges.keySet().forEach(name -> rows.put(name, new ArrayList<>()));
+        Map<String, Map<Tags, Double>> rows = new HashMap<>();
+        gauges.keySet().forEach(name -> rows.put(name, new LinkedHashMap<>()));
         for (LatestRun run : latest) {
             Tags method = Tags.of("method", run.method().toLowerCase(Locale.ROOT), "judge_role", run.judgeRole());
             long succeeded = run.iterations().stream()
                     .filter(iteration -> iteration.status().equals("SUCCEEDED"))
                     .count();
-            rows.get("tsr.run.iterations")
-                    .add(MultiGauge.Row.of(method.and("state", "planned"), run.plannedIterations()));
-            rows.get("tsr.run.iterations").add(MultiGauge.Row.of(method.and("state", "succeeded"), succeeded));
+            rows.get("tsr.run.iterations").put(method.and("state", "planned"), (double) run.plannedIterations());
+            rows.get("tsr.run.iterations").put(method.and("state", "succeeded"), (double) succeeded);
             if (run.currentPhase() != null) {
                 rows.get("tsr.run.phase.progress")
-                        .add(MultiGauge.Row.of(method.and("phase", phaseTag(run.currentPhase())), progress(run)));
+                        .put(method.and("phase", phaseTag(run.currentPhase())), progress(run));
             }
             for (IterationFigures iteration : run.iterations()) {
                 Tags tags = method.and("iteration", Integer.toString(iteration.index()));
                 iteration.timings().properties().forEach(phase -> {
                     if (phase.getValue().isNumber()) {
                         rows.get("tsr.run.phase.seconds")
-                                .add(MultiGauge.Row.of(
+                                .put(
                                         tags.and("phase", phaseTag(phase.getKey())),
-                                        phase.getValue().asDouble()));
+                                        phase.getValue().asDouble());
                     }
                 });
                 JsonNode pairs = iteration.diagnostics().path("pairs");
@@ -144,6 +154,12 @@ class RunGauges implements MeterBinder {
                 JsonNode evaluation = iteration.diagnostics().path("evaluation");
                 add(rows.get("tsr.run.evaluation.win.rate"), tags, evaluation.path("winRateVsM0"));
                 add(rows.get("tsr.run.evaluation.oracle.score"), tags, evaluation.path("meanOracleScore"));
+                JsonNode pairwise = evaluation.path("pairwise");
+                add(rows.get("tsr.run.evaluation.pairwise.win.rate"), tags, pairwise.path("winRate"));
+                add(
+                        rows.get("tsr.run.evaluation.pairwise.length.controlled.win.rate"),
+                        tags,
+                        pairwise.path("lengthControlledWinRate"));
                 JsonNode judge = iteration.diagnostics().path("judge");
                 add(rows.get("tsr.run.judge.agreement"), tags, judge.path("agreement"));
                 judge.path("chosenPreferredByOracle")
@@ -154,7 +170,23 @@ class RunGauges implements MeterBinder {
                                 dataset.getValue().path("share")));
             }
         }
-        rows.forEach((name, list) -> gauges.get(name).register(list, true));
+        rows.forEach(this::publish);
+    }
+
+    /**
+     * Shows {@code values} as the gauge's rows. A row that stays keeps its meter and only its value changes: replacing
+     * the meter (MultiGauge's overwrite) while Prometheus scrapes can show one series twice and fail the scrape.
+     */
+    private void publish(String name, Map<Tags, Double> values) {
+        Map<Tags, AtomicReference<Double>> shown = current.computeIfAbsent(name, key -> new ConcurrentHashMap<>());
+        shown.keySet().retainAll(values.keySet());
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        values.forEach((tags, value) -> {
+            AtomicReference<Double> holder = shown.computeIfAbsent(tags, key -> new AtomicReference<>());
+            holder.set(value);
+            rows.add(MultiGauge.Row.of(tags, holder, AtomicReference::get));
+        });
+        gauges.get(name).register(rows, false);
     }
 
     /** Done units of all units of the current phase; a finished iteration is 1, one not started 0. */
@@ -167,9 +199,9 @@ class RunGauges implements MeterBinder {
     }
 
     /** Adds a row for a number; a missing value or JSON null (a dataset without pairs has no means) adds none. */
-    private static void add(List<MultiGauge.Row<?>> rows, Tags tags, JsonNode value) {
+    private static void add(Map<Tags, Double> rows, Tags tags, JsonNode value) {
         if (value.isNumber()) {
-            rows.add(MultiGauge.Row.of(tags, value.asDouble()));
+            rows.put(tags, value.asDouble());
         }
     }
 

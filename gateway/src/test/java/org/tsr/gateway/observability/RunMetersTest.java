@@ -49,7 +49,8 @@ class RunMetersTest {
                 {"GENERATING": 12.5, "JUDGING": 3.0}""", """
                 {"pairs": {"D1": {"pairs": 4, "meanChosenScore": 4.5, "meanRejectedScore": 2.0, "meanScoreGap": 2.5},
                            "D2": {"pairs": 0, "meanChosenScore": null, "meanScoreGap": null}},
-                 "evaluation": {"winRateVsM0": 0.625, "meanOracleScore": 3.5, "initial": {"winRateVsM0": 0.5}},
+                 "evaluation": {"winRateVsM0": 0.625, "meanOracleScore": 3.5, "initial": {"winRateVsM0": 0.5},
+                                "pairwise": {"winRate": 0.75, "lengthControlledWinRate": 0.6}},
                  "judge": {"pairs": 12, "agreement": 0.75,
                            "chosenPreferredByOracle": {"D1": {"pairs": 4, "share": 0.875}}}}""");
         judging = iteration(run, 1, "JUDGING", "RUNNING", m0, "{}", "{}");
@@ -86,6 +87,10 @@ class RunMetersTest {
                 .isNull();
         assertThat(gauge("tsr.run.evaluation.win.rate", "iteration", "0")).isEqualTo(0.625);
         assertThat(gauge("tsr.run.evaluation.oracle.score", "iteration", "0")).isEqualTo(3.5);
+        assertThat(gauge("tsr.run.evaluation.pairwise.win.rate", "iteration", "0"))
+                .isEqualTo(0.75);
+        assertThat(gauge("tsr.run.evaluation.pairwise.length.controlled.win.rate", "iteration", "0"))
+                .isEqualTo(0.6);
         assertThat(gauge("tsr.run.judge.agreement", "iteration", "0")).isEqualTo(0.75);
         assertThat(gauge("tsr.run.pairs.oracle.agreement", "iteration", "0", "dataset", "D1"))
                 .isEqualTo(0.875);
@@ -121,6 +126,25 @@ class RunMetersTest {
                 .as("every method and status is shown")
                 .isEqualTo(jdbc.queryForObject(
                         "select count(*) from run where method = 'SR' and status = 'FAILED'", Double.class));
+    }
+
+    @Test
+    void aRefreshChangesTheValueOfARowThatStaysWithoutReplacingItsMeter() {
+        RunGauges gauges = new RunGauges(figures);
+        gauges.bindTo(registry);
+        io.micrometer.core.instrument.Gauge progress =
+                registry.get("tsr.run.phase.progress").tag("phase", "judging").gauge();
+        assertThat(progress.value()).isEqualTo(1.0 / 3);
+
+        jdbc.update("update work_unit set status = 'DONE' where iteration_id = ?", judging);
+        gauges.refresh();
+
+        // replacing the meter instead (remove, then register again) can show a scrape the series twice
+        assertThat(registry.get("tsr.run.phase.progress")
+                        .tag("phase", "judging")
+                        .gauge())
+                .isSameAs(progress);
+        assertThat(progress.value()).isEqualTo(1.0);
     }
 
     @Test
