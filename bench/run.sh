@@ -65,7 +65,7 @@ run_versus() {
         /usr/bin/python3 "$root/bench/engine/$reference" "$threads" "$work" "$sizes" \
         | grep '^result' | sed 's/^result/pytorch/' >"$work/pytorch.txt"
     # measurements with no PyTorch counterpart (train: lora_dpo_step) are listed first, engine only
-    awk 'FNR == NR { paired[$2 " " $3] = 1; next } !(($2 " " $3) in paired) {
+    awk 'FNR == NR { paired[$2 " " $3] = 1; next } !(($2 " " $3) in paired) && $3 !~ /weight_mb|logit/ {
             printf "%-6s %-13s %14.1f tok/s (engine only)\n", $2, $3, $4 }' "$work/pytorch.txt" "$work/engine.txt"
     cat "$work/engine.txt" "$work/pytorch.txt" | awk -v label="$label" -v metrics="$metric1 $metric2" '
         { value[$1 " " $2 " " $3] = $4 }
@@ -94,14 +94,24 @@ run_versus() {
                     summary = summary sprintf(" mfu_train=%.3f", et / peak)
                 }
             }
-            split("prefill decode_b1 decode_b16", big, " ")
-            split("prefill_0p5b_ratio decode_0p5b_b1_ratio decode_0p5b_b16_ratio", field, " ")
-            for (m = 1; m <= 3; m++) {
+            split("prefill decode_b1 decode_b16 prefill_bf16 decode_b1_bf16 decode_b16_bf16", big, " ")
+            split("prefill_0p5b_ratio decode_0p5b_b1_ratio decode_0p5b_b16_ratio prefill_0p5b_bf16_ratio decode_0p5b_b1_bf16_ratio decode_0p5b_b16_bf16_ratio", field, " ")
+            for (m = 1; m <= 6; m++) {
                 e = value["engine 0.5b " big[m]]; p = value["pytorch 0.5b " big[m]]
                 if (e > 0 && p > 0) {
                     printf "%-6s %-11s %14.1f %14.1f %7.2f\n", "0.5b", big[m], e, p, e / p
                     summary = summary sprintf(" %s=%.2f", field[m], e / p)
                 }
+            }
+            # engine only: bfloat16 products against the engine in float32 on the same checkpoint
+            e32 = value["engine 0.5b decode_b1"]; e16 = value["engine 0.5b decode_b1_bf16"]
+            if (e32 > 0 && e16 > 0) {
+                d = value["engine 0.5b bf16_logit_max_diff"]; s = value["engine 0.5b logit_max_abs"]
+                printf "%-6s %-11s engine bf16 / float32: prefill %.2f, decode b1 %.2f, b16 %.2f; weights %.0f MB -> %.0f MB; max |logit diff| %.4f of max |logit| %.3f\n", \
+                    "0.5b", "bf16", value["engine 0.5b prefill_bf16"] / value["engine 0.5b prefill"], e16 / e32, \
+                    value["engine 0.5b decode_b16_bf16"] / value["engine 0.5b decode_b16"], \
+                    value["engine 0.5b weight_mb"], value["engine 0.5b weight_mb_bf16"], d, s
+                summary = summary sprintf(" bf16_decode_b1_speedup=%.2f bf16_logit_max_diff=%.4f", e16 / e32, d)
             }
             print summary
         }'

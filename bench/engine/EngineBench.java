@@ -23,6 +23,7 @@ import org.tsr.engine.checkpoint.HfConfigFile;
 import org.tsr.engine.checkpoint.HfWeights;
 import org.tsr.engine.checkpoint.TensorDtype;
 import org.tsr.engine.model.Architecture;
+import org.tsr.engine.model.AttentionInputs;
 import org.tsr.engine.model.CausalLm;
 import org.tsr.engine.model.ModelConfig;
 import org.tsr.engine.model.NamedParameter;
@@ -197,22 +198,59 @@ public class EngineBench {
         vocabulary.writeTo(dir, config.maxPositionEmbeddings());
         Files.writeString(dir.resolve("generation_config.json"),
                 "{\"bos_token_id\": 1, \"eos_token_id\": [], \"pad_token_id\": 0}");
-        try (LanguageModel model = LanguageModel.load(dir, EngineOptions.cpu(threads))) {
-            Generator generator = new Generator(model);
-            Random random = new Random(11);
-            List<long[]> prefill = List.of(randomIds(random, PREFILL_TOKENS, config.vocabSize()));
-            double prefillSeconds = bestSeconds(generator, prefill, 1);
-            System.out.printf(Locale.ROOT, "result 0.5b prefill %.1f%n", PREFILL_TOKENS / prefillSeconds);
-            for (int batch : new int[] {1, 16}) {
-                List<long[]> prompts = new ArrayList<>();
-                for (int row = 0; row < batch; row++) {
-                    prompts.add(randomIds(random, DECODE_PROMPT_TOKENS, config.vocabSize()));
-                }
-                double one = bestSeconds(generator, prompts, 1);
-                double all = bestSeconds(generator, prompts, DECODE_TOKENS);
-                System.out.printf(Locale.ROOT, "result 0.5b decode_b%d %.1f%n", batch,
-                        (DECODE_TOKENS - 1) * batch / (all - one));
+        EngineOptions float32 = EngineOptions.cpu(threads);
+        try (LanguageModel model = LanguageModel.load(dir, float32)) {
+            speeds(model, "");
+            System.out.printf(Locale.ROOT, "result 0.5b weight_mb %.1f%n", model.weightBytes() / 1e6);
+        }
+        // the same checkpoint with bfloat16 products: speed, weight memory and how far its logits move
+        try (LanguageModel exact = LanguageModel.load(dir, float32);
+                LanguageModel rounded = LanguageModel.load(dir, float32.withPrecision(EngineOptions.Precision.BFLOAT16))) {
+            speeds(rounded, "_bf16");
+            System.out.printf(Locale.ROOT, "result 0.5b weight_mb_bf16 %.1f%n", rounded.weightBytes() / 1e6);
+            long[] ids = randomIds(new Random(5), PREFILL_TOKENS, config.vocabSize());
+            float[] expected = lastLogits(exact, ids);
+            float[] actual = lastLogits(rounded, ids);
+            double worst = 0;
+            double scale = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+                scale = Math.max(scale, Math.abs(expected[i]));
             }
+            System.out.printf(Locale.ROOT, "result 0.5b bf16_logit_max_diff %.5f%n", worst);
+            System.out.printf(Locale.ROOT, "result 0.5b logit_max_abs %.5f%n", scale);
+        }
+    }
+
+    /** Prefill and decode rates of one loaded model, reported under names ending in {@code suffix}. */
+    static void speeds(LanguageModel model, String suffix) {
+        int vocabulary = model.config().vocabSize();
+        Generator generator = new Generator(model);
+        Random random = new Random(11);
+        List<long[]> prefill = List.of(randomIds(random, PREFILL_TOKENS, vocabulary));
+        double prefillSeconds = bestSeconds(generator, prefill, 1);
+        System.out.printf(Locale.ROOT, "result 0.5b prefill%s %.1f%n", suffix, PREFILL_TOKENS / prefillSeconds);
+        for (int batch : new int[] {1, 16}) {
+            List<long[]> prompts = new ArrayList<>();
+            for (int row = 0; row < batch; row++) {
+                prompts.add(randomIds(random, DECODE_PROMPT_TOKENS, vocabulary));
+            }
+            double one = bestSeconds(generator, prompts, 1);
+            double all = bestSeconds(generator, prompts, DECODE_TOKENS);
+            System.out.printf(Locale.ROOT, "result 0.5b decode_b%d%s %.1f%n", batch, suffix,
+                    (DECODE_TOKENS - 1) * batch / (all - one));
+        }
+    }
+
+    /** The logits of the last position of one full pass over {@code ids}. */
+    static float[] lastLogits(LanguageModel model, long[] ids) {
+        try (NDManager manager = model.manager().newSubManager()) {
+            boolean[][] mask = {new boolean[ids.length]};
+            java.util.Arrays.fill(mask[0], true);
+            NDArray hidden = model.network()
+                    .hiddenStates(manager.create(new long[][] {ids}), AttentionInputs.of(manager, mask, ids.length), null);
+            NDArray logits = model.network().logits(hidden);
+            return logits.get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray();
         }
     }
 

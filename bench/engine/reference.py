@@ -103,11 +103,11 @@ class Llama(nn.Module):
         positions = torch.arange(start, start + t, dtype=torch.float32)
         freqs = positions[:, None] * self.inv_freq[None, :]
         emb = torch.cat([freqs, freqs], dim=-1)
-        cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+        x = self.embed_tokens(ids)
+        cos, sin = emb.cos()[None, None].to(x.dtype), emb.sin()[None, None].to(x.dtype)
         mask = None
         if t > 1:
-            mask = torch.full((t, t), float("-inf")).triu(1)[None, None]
-        x = self.embed_tokens(ids)
+            mask = torch.full((t, t), float("-inf")).triu(1)[None, None].to(x.dtype)
         for i, layer in enumerate(self.layers):
             x = layer(x, cos, sin, mask, None if caches is None else caches[i])
         if caches is not None:
@@ -122,7 +122,7 @@ def sample(model, prompts, new_tokens=NEW_TOKENS):
     logits = model(prompts, 0, caches)[:, -1]
     out = []
     for step in range(new_tokens):
-        probs = (logits / 1.0).softmax(-1)
+        probs = (logits.float() / 1.0).softmax(-1)
         token = torch.multinomial(probs, 1)
         out.append(token)
         if step + 1 < new_tokens:
@@ -174,14 +174,23 @@ def seconds_of(model, prompts, new_tokens):
 
 def qwen05b(config):
     model = Llama(config)
+    speeds(model, config, "")
+    # PyTorch eager in bfloat16: every weight and activation (the rotary frequencies stay float32)
+    model = model.to(torch.bfloat16)
+    model.inv_freq = model.inv_freq.float()
+    speeds(model, config, "_bf16")
+
+
+def speeds(model, config, suffix):
     vocab = config["vocab_size"]
     prefill = torch.randint(1000, vocab - 1000, (1, PREFILL_TOKENS))
-    print(f"result 0.5b prefill {PREFILL_TOKENS / seconds_of(model, prefill, 1):.1f}", flush=True)
+    print(f"result 0.5b prefill{suffix} {PREFILL_TOKENS / seconds_of(model, prefill, 1):.1f}", flush=True)
     for batch in (1, 16):
         prompts = torch.randint(1000, vocab - 1000, (batch, DECODE_PROMPT_TOKENS))
         one = seconds_of(model, prompts, 1)
         everything = seconds_of(model, prompts, DECODE_TOKENS)
-        print(f"result 0.5b decode_b{batch} {(DECODE_TOKENS - 1) * batch / (everything - one):.1f}", flush=True)
+        print(f"result 0.5b decode_b{batch}{suffix} {(DECODE_TOKENS - 1) * batch / (everything - one):.1f}",
+              flush=True)
 
 
 def main():

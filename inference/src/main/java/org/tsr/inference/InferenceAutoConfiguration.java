@@ -1,5 +1,7 @@
 package org.tsr.inference;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,6 +18,16 @@ public class InferenceAutoConfiguration {
     @Bean(destroyMethod = "close")
     ModelBackends modelBackends(ModelGenerationRepository generations, InferenceProperties properties) {
         return new ModelBackends(generations, properties);
+    }
+
+    /** The weight memory of the embedded models this process has loaded. */
+    @Bean
+    MeterBinder loadedWeightBytes(ModelBackends backends) {
+        return registry -> Gauge.builder(
+                        "tsr.inference.loaded.weight.bytes", backends, ModelBackends::loadedWeightBytes)
+                .description("Bytes of weights the embedded models loaded in this process hold")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     @Bean

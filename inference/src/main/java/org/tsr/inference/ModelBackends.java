@@ -37,7 +37,8 @@ public class ModelBackends implements AutoCloseable {
         this.generations = generations;
         this.properties = properties;
         this.loadedModels = new LoadedModels(
-                new EngineOptions(properties.device(), properties.intraOpThreads()), properties.maxCachedModelBytes());
+                new EngineOptions(properties.device(), properties.intraOpThreads(), properties.precision()),
+                properties.maxCachedModelBytes());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.remote().connectTimeout())
                 .build();
@@ -76,6 +77,11 @@ public class ModelBackends implements AutoCloseable {
                     + ", which is not a folder");
         }
         return folder;
+    }
+
+    /** Bytes of weights the embedded models loaded in this process hold in native memory. */
+    public long loadedWeightBytes() {
+        return loadedModels.loadedBytes();
     }
 
     @Override

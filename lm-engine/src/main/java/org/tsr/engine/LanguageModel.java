@@ -17,7 +17,10 @@ import org.tsr.engine.checkpoint.HfConfigFile;
 import org.tsr.engine.checkpoint.HfWeights;
 import org.tsr.engine.checkpoint.TensorDtype;
 import org.tsr.engine.model.CausalLm;
+import org.tsr.engine.model.LoraAdapters;
 import org.tsr.engine.model.ModelConfig;
+import org.tsr.engine.model.NamedParameter;
+import org.tsr.engine.precision.Bfloat16;
 import org.tsr.engine.tokenizer.ChatTemplate;
 import org.tsr.engine.tokenizer.TextTokenizer;
 import tools.jackson.databind.node.ObjectNode;
@@ -82,6 +85,9 @@ public final class LanguageModel implements AutoCloseable {
         try {
             CausalLm network = new CausalLm(config);
             Map<String, TensorDtype> dtypes = HfWeights.load(dir, network, manager);
+            if (options.precision() == EngineOptions.Precision.BFLOAT16) {
+                network.computeInBfloat16(Bfloat16.load(manager));
+            }
             TextTokenizer tokenizer = TextTokenizer.load(dir);
             GenerationConfigFile generation =
                     GenerationConfigFile.readOrDefault(dir, config.bosTokenId(), config.eosTokenId());
@@ -143,6 +149,22 @@ public final class LanguageModel implements AutoCloseable {
             generationConfig.write(dir);
         }
         HfWeights.save(network, dir, maxShardBytes, dtypes);
+    }
+
+    /**
+     * Bytes the loaded weights take in native memory: every parameter in float32, plus the bfloat16 copies of a model
+     * loaded for bfloat16 compute (attached LoRA adapters included).
+     */
+    public long weightBytes() {
+        long bytes = network.bfloat16Bytes();
+        for (NamedParameter parameter : network.namedParameters()) {
+            bytes += 4 * parameter.parameter().getArray().size();
+        }
+        for (NamedParameter parameter :
+                network.lora().map(LoraAdapters::parameters).orElse(List.of())) {
+            bytes += 4 * parameter.parameter().getArray().size();
+        }
+        return bytes;
     }
 
     public CausalLm network() {

@@ -37,19 +37,31 @@ public final class LoadedModels implements AutoCloseable {
         if (loaded != null) {
             return loaded.backend();
         }
-        long bytes = weightBytes(dir);
-        evictFor(bytes);
+        evictFor(estimatedWeightBytes(dir));
         long start = System.nanoTime();
-        EmbeddedBackend backend = new EmbeddedBackend(name, LanguageModel.load(dir, options));
+        LanguageModel model = LanguageModel.load(dir, options);
+        EmbeddedBackend backend = new EmbeddedBackend(name, model);
+        long bytes = model.weightBytes();
         log.info(
-                "Loaded model generation {} ({}) from {} in {} ms",
+                "Loaded model generation {} ({}) from {} in {} ms: {} MB of weights ({})",
                 generationId,
                 name,
                 dir,
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000,
+                bytes / 1_000_000,
+                options.precision() == EngineOptions.Precision.BFLOAT16
+                        ? "float32 with bfloat16 copies of the projections and the head"
+                        : "float32");
+        // what it really takes (a bfloat16 checkpoint doubles in float32): the others make room for that
+        evictFor(bytes);
         byGeneration.put(generationId, new Loaded(backend, bytes));
         loadedBytes += bytes;
         return backend;
+    }
+
+    /** Bytes of weights the loaded models hold. */
+    public synchronized long loadedBytes() {
+        return loadedBytes;
     }
 
     public synchronized int size() {
@@ -67,8 +79,8 @@ public final class LoadedModels implements AutoCloseable {
         }
     }
 
-    /** The size of the checkpoint's weight files: the memory the loaded weights take, near enough. */
-    private static long weightBytes(Path dir) {
+    /** The size of the checkpoint's weight files: a first guess of the memory the loaded weights take. */
+    private static long estimatedWeightBytes(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".safetensors"))
                     .mapToLong(file -> {

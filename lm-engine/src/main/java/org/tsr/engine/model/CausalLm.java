@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.tsr.engine.precision.Bfloat16;
 
 /**
  * A Llama-family decoder-only language model as one DJL block, used unchanged for sampling, scoring and
@@ -30,6 +31,8 @@ public final class CausalLm extends ParameterSlots {
     private final RotaryEmbedding rotary;
     private final List<NamedParameter> namedParameters;
     private LoraAdapters lora;
+    private Bfloat16 bfloat16;
+    private NDArray bfloat16Head;
 
     public CausalLm(ModelConfig config) {
         this.config = config;
@@ -64,6 +67,43 @@ public final class CausalLm extends ParameterSlots {
 
     void lora(LoraAdapters adapters) {
         this.lora = adapters;
+    }
+
+    /**
+     * From now on every projection and the head multiply in bfloat16, with bfloat16 copies of their weights kept beside
+     * the float32 ones (norms, embeddings, attention scores and softmax stay float32). For inference only: training
+     * updates the float32 weights and would leave the copies stale, so the trainer refuses such a model.
+     */
+    public void computeInBfloat16(Bfloat16 kernels) {
+        if (bfloat16 != null) {
+            return;
+        }
+        for (int layer = 0; layer < layers.size(); layer++) {
+            for (LinearModule module : LinearModule.values()) {
+                projection(layer, module).computeInBfloat16(kernels);
+            }
+        }
+        bfloat16Head = kernels.copyOf((lmHead == null ? embedTokens : lmHead).getArray());
+        bfloat16 = kernels;
+    }
+
+    /** Whether the projections multiply in bfloat16 ({@link #computeInBfloat16}). */
+    public boolean computesInBfloat16() {
+        return bfloat16 != null;
+    }
+
+    /** Bytes of the bfloat16 weight copies, 0 in float32. */
+    public long bfloat16Bytes() {
+        if (bfloat16 == null) {
+            return 0;
+        }
+        long elements = (lmHead == null ? embedTokens : lmHead).getArray().size();
+        for (int layer = 0; layer < layers.size(); layer++) {
+            for (LinearModule module : LinearModule.values()) {
+                elements += projection(layer, module).weight().getArray().size();
+            }
+        }
+        return 2 * elements;
     }
 
     LinearProjection projection(int layer, LinearModule module) {
@@ -109,6 +149,9 @@ public final class CausalLm extends ParameterSlots {
 
     /** Projects hidden states (..., hidden) to vocabulary logits (..., vocab). */
     public NDArray logits(NDArray hidden) {
+        if (bfloat16Head != null) {
+            return bfloat16.linear(hidden, bfloat16Head);
+        }
         Parameter head = lmHead == null ? embedTokens : lmHead;
         return Linear.linear(hidden, head.getArray()).singletonOrThrow();
     }

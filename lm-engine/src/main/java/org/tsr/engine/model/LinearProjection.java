@@ -3,6 +3,7 @@ package org.tsr.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import org.tsr.engine.precision.Bfloat16;
 
 /**
  * One linear projection of a decoder layer (q/k/v/o, gate/up/down): its checkpoint weight and optional bias, and the
@@ -13,6 +14,8 @@ final class LinearProjection {
     private final Parameter weight;
     private final Parameter bias;
     private LoraAdapter adapter;
+    private Bfloat16 bfloat16;
+    private NDArray bfloat16Weight;
 
     LinearProjection(Parameter weight, Parameter bias) {
         this.weight = weight;
@@ -21,9 +24,26 @@ final class LinearProjection {
 
     /** x (..., in) to (..., out); results belong to x's manager. */
     NDArray apply(NDArray x) {
-        NDArray y = Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray())
-                .singletonOrThrow();
+        NDArray y;
+        if (bfloat16Weight != null) {
+            y = bfloat16.linear(x, bfloat16Weight);
+            y = bias == null ? y : y.add(bias.getArray());
+        } else {
+            y = Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray())
+                    .singletonOrThrow();
+        }
         return adapter != null && adapter.active() ? y.add(adapter.delta(x)) : y;
+    }
+
+    /** From now on the weight is applied as a bfloat16 copy (inference only: training would leave it stale). */
+    void computeInBfloat16(Bfloat16 kernels) {
+        bfloat16 = kernels;
+        bfloat16Weight = kernels.copyOf(weight.getArray());
+    }
+
+    /** The bfloat16 kernels this projection computes with, or null in float32. */
+    Bfloat16 bfloat16() {
+        return bfloat16;
     }
 
     /**

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
@@ -99,8 +98,7 @@ final class SelfAttention extends ParameterSlots {
     /** The same with the decoding run's stacked q/k/v weight: one matmul and one rotation. */
     private NDArray[] projectFused(NDArray x, RotaryEmbedding.Angles rope, LayerCache cache) {
         FusedProjections fused = cache.projections();
-        NDArray qkv = Linear.linear(x, fused.qkvWeight(), fused.qkvBias())
-                .singletonOrThrow()
+        NDArray qkv = fused.qkv(x)
                 .reshape(x.getShape().get(0), x.getShape().get(1), heads + 2L * kvHeads, headDim)
                 .transpose(0, 2, 1, 3);
         NDArray queriesAndKeys = qkv.get(new NDIndex(":, 0:{}", heads + kvHeads));

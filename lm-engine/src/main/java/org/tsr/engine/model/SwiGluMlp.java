@@ -3,7 +3,6 @@ package org.tsr.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 
 /** The Llama feed-forward block: down(silu(gate(x)) * up(x)). */
 final class SwiGluMlp extends SameShapeLeaf {
@@ -28,7 +27,7 @@ final class SwiGluMlp extends SameShapeLeaf {
 
     /** The same computation with gate and up stacked into one weight. */
     NDArray applyFused(NDArray x, FusedProjections projections) {
-        NDArray gateUp = Linear.linear(x, projections.gateUpWeight()).singletonOrThrow();
+        NDArray gateUp = projections.gateUp(x);
         long width = gateUp.getShape().get(gateUp.getShape().dimension() - 1) / 2;
         NDArray g = gateUp.get(new NDIndex("..., 0:{}", width));
         NDArray u = gateUp.get(new NDIndex("..., {}:", width));

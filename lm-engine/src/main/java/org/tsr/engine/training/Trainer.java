@@ -55,6 +55,10 @@ public final class Trainer<T> {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("nothing to train on: the dataset is empty");
         }
+        if (model.network().computesInBfloat16()) {
+            throw new IllegalStateException("this model was loaded for bfloat16 inference, whose weight copies training"
+                    + " would leave stale; load it with FLOAT32 precision to train it");
+        }
         int totalSteps = options.totalSteps(examples.size());
         LearningRateSchedule schedule = LearningRateSchedule.of(options, totalSteps);
         TrainerState state = TrainerState.fresh(examples.size(), options.seed());
