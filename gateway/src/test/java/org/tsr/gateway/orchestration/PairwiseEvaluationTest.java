@@ -112,14 +112,7 @@ class PairwiseEvaluationTest {
         assertThat(run.settings().evaluatesPairwise()).isTrue();
         assertThat(run.settings().evaluation().judgeMaxTokens()).isEqualTo(256);
 
-        workers.generate();
-        conductor.tick();
-        workers.judge();
-        conductor.tick();
-        workers.completeAll(WorkStage.PAIR);
-        conductor.tick();
-        workers.train();
-        conductor.tick();
+        workers.sampleJudgePairAndTrain(conductor);
         assertThat(phase(run.id())).isEqualTo("EVALUATING");
         long m1 = catalog.view(run.id()).iterations().get(0).nextGenerationId();
 

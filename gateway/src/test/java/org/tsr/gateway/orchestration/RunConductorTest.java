@@ -360,14 +360,7 @@ class RunConductorTest {
                 null,
                 null);
         RunView run = catalog.create(manual);
-        workers.generate();
-        conductor.tick();
-        workers.judge();
-        conductor.tick();
-        workers.completeAll(WorkStage.PAIR);
-        conductor.tick();
-        workers.train();
-        conductor.tick();
+        workers.sampleJudgePairAndTrain(conductor);
 
         assertThat(catalog.view(run.id()).status()).isEqualTo("PAUSED");
         // two callers at once: one starts the iteration, the other is told the run is no longer paused
@@ -406,14 +399,7 @@ class RunConductorTest {
         prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 1, "sort: dca", "acd", "sort"));
         RunView run = catalog.create(request(RunMethod.SR, 1));
         assertThat(run.settings().evaluates()).isTrue();
-        workers.generate();
-        conductor.tick();
-        workers.judge();
-        conductor.tick();
-        workers.completeAll(WorkStage.PAIR);
-        conductor.tick();
-        workers.train();
-        conductor.tick();
+        workers.sampleJudgePairAndTrain(conductor);
         assertThat(phase(run.id())).isEqualTo("EVALUATING");
         long m1 = catalog.view(run.id()).iterations().get(0).nextGenerationId();
 

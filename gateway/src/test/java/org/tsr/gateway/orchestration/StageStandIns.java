@@ -103,6 +103,21 @@ class StageStandIns {
         });
     }
 
+    /**
+     * Does the services' part of an SR iteration up to its evaluation, {@code conductor} ticking after each stage:
+     * sampling, judging, pairing (no pairs) and training.
+     */
+    void sampleJudgePairAndTrain(RunConductor conductor) {
+        generate();
+        conductor.tick();
+        judge();
+        conductor.tick();
+        completeAll(WorkStage.PAIR);
+        conductor.tick();
+        train();
+        conductor.tick();
+    }
+
     /** Marks each job's output generation trained, as the trainer would. */
     List<ClaimedUnit> train() {
         return completeAll(WorkStage.TRAIN, unit -> {
