@@ -2,6 +2,7 @@ package org.tsr.gateway.runs;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationStatus;
 import org.tsr.store.lineage.ModelGeneration;
 import org.tsr.store.lineage.ModelGenerationRepository;
@@ -27,6 +28,23 @@ class ReadyGenerations {
                     HttpStatus.CONFLICT,
                     field,
                     "model generation " + generationId + " is " + generation.getStatus() + ", not READY");
+        }
+        return generation;
+    }
+
+    /**
+     * A READY generation whose weights the trainer can read (a Hugging Face checkpoint): a run's policy trains, so a
+     * model served remotely or the built-in oracle is refused here, not at the run's first training job.
+     */
+    ModelGeneration requireTrainable(long generationId, String field) {
+        ModelGeneration generation = require(generationId, field);
+        if (generation.getCheckpointFormat() != CheckpointFormat.HF_SAFETENSORS) {
+            throw new RunProblem(
+                    HttpStatus.BAD_REQUEST,
+                    field,
+                    "model generation " + generationId + " is " + generation.getCheckpointFormat()
+                            + ", which the trainer cannot train; a run starts from a Hugging Face checkpoint"
+                            + " (HF_SAFETENSORS)");
         }
         return generation;
     }

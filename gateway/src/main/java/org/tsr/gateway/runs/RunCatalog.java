@@ -124,7 +124,7 @@ public class RunCatalog {
         settings = judges.resolve(settings);
         long initialGenerationId = settings.bootstrap() == null
                 ? readyGenerations
-                        .require(request.initialGenerationId(), "initialGenerationId")
+                        .requireTrainable(request.initialGenerationId(), "initialGenerationId")
                         .getId()
                 : registerM0(request.name(), settings.bootstrap());
         Run run =
@@ -135,7 +135,8 @@ public class RunCatalog {
 
     /** Checks the bootstrap spec and registers the M0 it will train, PENDING until the trainer is done. */
     private long registerM0(String runName, RunSettings.Bootstrap bootstrap) {
-        ModelGeneration base = readyGenerations.require(bootstrap.baseGenerationId(), "bootstrap.baseGenerationId");
+        ModelGeneration base =
+                readyGenerations.requireTrainable(bootstrap.baseGenerationId(), "bootstrap.baseGenerationId");
         for (String splitName : bootstrap.splits()) {
             PromptSplit split;
             try {

@@ -245,5 +245,16 @@ class HostileInputTest {
         HttpResponse<String> allowed = send(
                 "POST", "/api/v1/generations", metadata.replace("169.254.169.254/latest/meta-data", "vllm:8000/v1"));
         assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
+
+        // a remote model can judge, not be a run's policy: the trainer could not train it
+        long remote = json.readTree(allowed.body()).get("id").asLong();
+        long runs = this.runs.count();
+        HttpResponse<String> policy = send(
+                "POST",
+                "/api/v1/runs",
+                run("").replace("\"initialGenerationId\": " + m0, "\"initialGenerationId\": " + remote));
+        assertRefused(policy, 400, "initialGenerationId");
+        assertThat(json.readTree(policy.body()).get("detail").asString()).contains("REMOTE_OPENAI");
+        assertThat(this.runs.count()).isEqualTo(runs);
     }
 }
