@@ -5,8 +5,9 @@ package org.tsr.gateway.evaluation;
  * rate (Dubois et al. 2024): a logistic regression of the judge's preference on the normalised length difference,
  * {@code P(win) = sigmoid(b0 + b1 * tanh(d / sd(d)))} with d the evaluated response's length minus the reference's,
  * read at d = 0, so {@code sigmoid(b0)}. The preferences may be fractional (a tie counts one half). The interval comes
- * from the sandwich (robust) variance of b0, mapped through the sigmoid. A weak L2 penalty on the slope keeps the fit
- * finite when length alone separates wins from losses.
+ * from the sandwich (robust, HC1) variance of b0, mapped through the sigmoid; with fewer than three comparisons, no
+ * spread among them, or a unanimous verdict, it is Wilson's score interval instead. An L2 penalty of 1 on the slope
+ * keeps the fit finite when length alone separates wins from losses (it matters with few comparisons).
  *
  * @param value the length-controlled win rate
  * @param low lower end of its 95% interval
@@ -37,7 +38,8 @@ record LengthControlledWinRate(double value, double low, double high, double len
         }
         if (mean <= 0 || mean >= 1) {
             // every comparison went one way: no logistic fit exists, and length cannot explain a unanimous verdict
-            return new LengthControlledWinRate(mean, mean, mean, 0);
+            double[] interval = wilson(mean, n);
+            return new LengthControlledWinRate(mean, interval[0], interval[1], 0);
         }
         double[] x = normalised(lengthDifferences);
         double b0 = Math.log(mean / (1 - mean));
@@ -81,8 +83,27 @@ record LengthControlledWinRate(double value, double low, double high, double len
                 variance += bread[0][j] * meat[j][k] * bread[k][0];
             }
         }
-        double half = Z95 * Math.sqrt(Math.max(0, variance));
+        // HC1: the sandwich's small-sample correction for the two fitted coefficients
+        variance *= n > 2 ? (double) n / (n - 2) : 1;
+        if (!(variance > 0) || n < 3) {
+            // every residual zero (all ties, say) or too few comparisons to estimate a spread: the binomial bound
+            double[] interval = wilson(sigmoid(b0), n);
+            return new LengthControlledWinRate(sigmoid(b0), interval[0], interval[1], b1);
+        }
+        double half = Z95 * Math.sqrt(variance);
         return new LengthControlledWinRate(sigmoid(b0), sigmoid(b0 - half), sigmoid(b0 + half), b1);
+    }
+
+    /**
+     * Wilson's 95% score interval for a share {@code p} of {@code n} comparisons: never of zero width, so a unanimous
+     * verdict of three prompts does not look certain.
+     */
+    static double[] wilson(double p, int n) {
+        double z2 = Z95 * Z95;
+        double denominator = 1 + z2 / n;
+        double centre = (p + z2 / (2.0 * n)) / denominator;
+        double half = Z95 / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 
     /** tanh(d / sd(d)), as AlpacaEval 2 scales the length difference; all zero when every difference is the same. */

@@ -8,7 +8,8 @@ import org.tsr.store.evaluation.PairwiseJudgments;
  * responses in both orders. The win rate counts a prompt 1 when both orders prefer the evaluated response, 0 when both
  * prefer the reference, and one half for each order that goes the other way or has no readable choice.
  *
- * @param winRateLow lower end of the win rate's 95% interval (normal approximation, clipped to [0, 1])
+ * @param winRateLow lower end of the win rate's 95% interval (Wilson's score interval over the prompts, ties counting
+ *     half: it never has zero width, unlike mean plus or minus 1.96 standard errors when every prompt went one way)
  * @param ties prompts scored strictly between 0 and 1: the orders disagreed or one was unreadable
  * @param unreadableOrders judge answers (two per prompt) without a readable choice
  */
@@ -25,8 +26,6 @@ record PairwiseSummary(
         int unreadableOrders,
         double meanLength,
         double referenceMeanLength) {
-
-    private static final double Z95 = 1.959964;
 
     static PairwiseSummary of(List<PairwiseJudgments.Compared> comparisons) {
         int n = comparisons.size();
@@ -56,13 +55,13 @@ record PairwiseSummary(
             squares += (score - winRate) * (score - winRate);
         }
         double stdError = n < 2 ? Double.NaN : Math.sqrt(squares / (n - 1) / n);
-        double half = Z95 * stdError;
+        double[] interval = n == 0 ? new double[] {Double.NaN, Double.NaN} : LengthControlledWinRate.wilson(winRate, n);
         return new PairwiseSummary(
                 n,
                 winRate,
                 stdError,
-                Math.max(0, winRate - half),
-                Math.min(1, winRate + half),
+                interval[0],
+                interval[1],
                 LengthControlledWinRate.fit(scores, differences),
                 wins,
                 losses,

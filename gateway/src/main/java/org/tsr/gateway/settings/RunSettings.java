@@ -62,7 +62,12 @@ public record RunSettings(
      * @param judgeTemplate the pairwise judge's prompt with {prompt}, {first} and {second}; null: the standard one
      */
     public record Evaluation(
-            boolean enabled, int maxTokens, Long judgeGenerationId, int judgeMaxTokens, String judgeTemplate) {
+            boolean enabled, int maxTokens, Long judgeGenerationId, Integer judgeMaxTokens, String judgeTemplate) {
+
+        /** A run stored before pairwise evaluation existed has no judge token limit: it gets the default. */
+        public Evaluation {
+            judgeMaxTokens = judgeMaxTokens == null ? DEFAULT_JUDGE_MAX_TOKENS : judgeMaxTokens;
+        }
 
         public Evaluation(boolean enabled, int maxTokens) {
             this(enabled, maxTokens, null, DEFAULT_JUDGE_MAX_TOKENS, null);

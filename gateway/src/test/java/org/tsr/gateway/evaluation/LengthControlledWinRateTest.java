@@ -87,7 +87,15 @@ class LengthControlledWinRateTest {
         LengthControlledWinRate unanimous =
                 LengthControlledWinRate.fit(new double[] {1, 1, 1}, new double[] {-4, 2, 9});
         assertThat(unanimous.value()).isEqualTo(1.0);
-        assertThat(unanimous.low()).isEqualTo(1.0);
+        assertThat(unanimous.high()).isEqualTo(1.0);
+        // three prompts are no proof: Wilson's interval reaches well below
+        assertThat(unanimous.low()).isBetween(0.3, 0.6);
+
+        LengthControlledWinRate allTies =
+                LengthControlledWinRate.fit(new double[] {0.5, 0.5, 0.5, 0.5}, new double[] {1, -3, 8, 2});
+        assertThat(allTies.value()).isCloseTo(0.5, within(1e-9));
+        assertThat(allTies.low()).isLessThan(0.3);
+        assertThat(allTies.high()).isGreaterThan(0.7);
 
         assertThat(LengthControlledWinRate.fit(new double[0], new double[0]).value())
                 .isNaN();

@@ -24,7 +24,8 @@ public final class LoadedModels implements AutoCloseable {
     private final EngineOptions options;
     private final long maxBytes;
     private final Map<Long, Loaded> byGeneration = new LinkedHashMap<>(16, 0.75f, true);
-    private long loadedBytes;
+    /** Read without the lock, so a metrics scrape never waits for a model to load. */
+    private volatile long loadedBytes;
 
     public LoadedModels(EngineOptions options, long maxBytes) {
         this.options = options;
@@ -60,7 +61,7 @@ public final class LoadedModels implements AutoCloseable {
     }
 
     /** Bytes of weights the loaded models hold. */
-    public synchronized long loadedBytes() {
+    public long loadedBytes() {
         return loadedBytes;
     }
 
