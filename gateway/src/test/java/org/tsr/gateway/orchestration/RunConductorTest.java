@@ -3,123 +3,42 @@ package org.tsr.gateway.orchestration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.tsr.contract.responses.FinishReason;
-import org.tsr.contract.responses.ResponsePurpose;
-import org.tsr.gateway.report.RunReport;
-import org.tsr.gateway.report.RunReports;
 import org.tsr.gateway.runs.CreateRunRequest;
-import org.tsr.gateway.runs.RunCatalog;
 import org.tsr.gateway.runs.RunView;
 import org.tsr.gateway.settings.RunSettings;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.GenerationStatus;
 import org.tsr.store.lineage.ModelGeneration;
-import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.prompt.Prompt;
-import org.tsr.store.prompt.PromptRepository;
-import org.tsr.store.prompt.PromptSet;
-import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
-import org.tsr.store.response.NewResponse;
-import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.training.TrainingJob;
 import org.tsr.store.training.TrainingJobRepository;
 import org.tsr.store.workqueue.ClaimedUnit;
 import org.tsr.store.workqueue.WorkQueue;
 import org.tsr.store.workqueue.WorkStage;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Drives runs through their phases with {@link StageStandIns} doing the stage services' part: each unit the conductor
  * creates is claimed, its results (responses, judgments, a trained generation) written, and completed.
  */
-@SpringBootTest(properties = {"tsr.orchestration.conduct=false", "tsr.access.enabled=false"})
-class RunConductorTest {
-
-    @Autowired
-    RunCatalog catalog;
-
-    @Autowired
-    RunConductor conductor;
+class RunConductorTest extends ConductorTestSupport {
 
     @Autowired
     WorkQueue queue;
 
     @Autowired
-    ModelGenerationRepository generations;
-
-    @Autowired
-    PromptSetRepository promptSets;
-
-    @Autowired
-    PromptRepository prompts;
-
-    @Autowired
     TrainingJobRepository trainingJobs;
 
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    StageStandIns workers;
-
-    @Autowired
-    ResponseWriter responseWriter;
-
-    @Autowired
-    RunReports reports;
-
     final JsonMapper json = JsonMapper.builder().build();
-    ModelGeneration m0;
-    PromptSet set;
-
-    @BeforeEach
-    void modelAndPrompts() {
-        // runs of earlier tests must not move when this test ticks the conductor
-        jdbc.update("update run set status = 'CANCELLED' where status in ('PENDING', 'RUNNING', 'PAUSED')");
-        jdbc.update("update work_unit set status = 'DONE', lease_owner = null, lease_expires_at = null"
-                + " where status in ('PENDING', 'RUNNING')");
-        m0 = generations.save(
-                ModelGeneration.imported("M0", GenerationKind.SFT, "file:///m0", CheckpointFormat.HF_SAFETENSORS));
-        set = promptSets.save(new PromptSet("conductor-" + UUID.randomUUID(), null));
-        for (int chunk = 0; chunk < 2; chunk++) {
-            for (int i = 0; i < 2; i++) {
-                prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, chunk, chunk * 2 + i, "p" + i, null, "t"));
-            }
-        }
-    }
 
     CreateRunRequest request(RunMethod method, int iterations) {
-        return new CreateRunRequest(
-                method + " test",
-                method,
-                m0.getId(),
-                null,
-                set.getId(),
-                iterations,
-                2,
-                1,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return request(method, iterations, null);
     }
 
     @Test
@@ -394,78 +313,6 @@ class RunConductorTest {
     }
 
     @Test
-    void evaluationGradesTheTrainedGenerationAndM0OnTheHeldOutSetWithTheOracle() {
-        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "sort: cba", "abc", "sort"));
-        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 1, "sort: dca", "acd", "sort"));
-        RunView run = catalog.create(request(RunMethod.SR, 1));
-        assertThat(run.settings().evaluates()).isTrue();
-        workers.sampleJudgePairAndTrain(conductor);
-        assertThat(phase(run.id())).isEqualTo("EVALUATING");
-        long m1 = catalog.view(run.id()).iterations().get(0).nextGenerationId();
-
-        // M0 puts letters out of place (3 and 4 points); M1 gets the first right (5) and the second
-        // nearly right with extra text (4 - 1 = 3): one win, one loss against M0
-        Map<String, String> m0Answers = Map.of("sort: cba", "bca", "sort: dca", "dca");
-        Map<String, String> m1Answers = Map.of("sort: cba", "abc", "sort: dca", "adc ok");
-        List<ClaimedUnit> units = workers.completeAll(WorkStage.GENERATE, unit -> {
-            JsonNode task = StageStandIns.payload(unit);
-            assertThat(task.get("purpose").asString()).isEqualTo("EVAL");
-            assertThat(task.get("sampling").get("temperature").asDouble()).isZero();
-            assertThat(task.get("sampling").get("n").asInt()).isEqualTo(1);
-            long generation = task.get("generationId").asLong();
-            List<NewResponse> rows = new ArrayList<>();
-            for (JsonNode promptId : task.get("promptIds")) {
-                String text = prompts.findById(promptId.asLong()).orElseThrow().getText();
-                String answer = (generation == m1 ? m1Answers : m0Answers).get(text);
-                rows.add(new NewResponse(
-                        promptId.asLong(),
-                        generation,
-                        task.get("iterationId").asLong(),
-                        ResponsePurpose.EVAL,
-                        0,
-                        answer,
-                        answer.length(),
-                        FinishReason.STOP));
-            }
-            return () -> responseWriter.saveAll(rows);
-        });
-        assertThat(units)
-                .extracting(
-                        unit -> StageStandIns.payload(unit).get("generationId").asLong())
-                .containsExactlyInAnyOrder(m0.getId(), m1);
-        conductor.tick();
-
-        RunView done = catalog.view(run.id());
-        assertThat(done.status()).isEqualTo("SUCCEEDED");
-        JsonNode evaluation = done.iterations().get(0).diagnostics().get("evaluation");
-        assertThat(evaluation.get("generationId").asLong()).isEqualTo(m1);
-        assertThat(evaluation.get("prompts").asInt()).isEqualTo(2);
-        assertThat(evaluation.get("meanOracleScore").asDouble()).isEqualTo(4.0);
-        assertThat(evaluation.get("exactMatch").asDouble()).isEqualTo(0.5);
-        assertThat(evaluation.get("meanLength").asDouble()).isEqualTo(4.5);
-        assertThat(evaluation.get("winRateVsM0").asDouble()).isEqualTo(0.5);
-        assertThat(evaluation.get("families").get("sort").get("meanOracleScore").asDouble())
-                .isEqualTo(4.0);
-        assertThat(evaluation.get("initial").get("meanOracleScore").asDouble()).isEqualTo(3.5);
-        assertThat(evaluation.get("initial").get("winRateVsM0").asDouble()).isEqualTo(0.5);
-        assertThat(evaluation.get("initial").get("exactMatch").asDouble()).isZero();
-
-        RunReport report = reports.report(run.id());
-        assertThat(report.initialEvaluation().get("meanOracleScore").asDouble()).isEqualTo(3.5);
-        assertThat(report.iterations()).singleElement().satisfies(iteration -> {
-            assertThat(iteration.evaluation().get("winRateVsM0").asDouble()).isEqualTo(0.5);
-            assertThat(iteration.training())
-                    .singleElement()
-                    .satisfies(job -> assertThat(job.dataset()).isEqualTo("SR"));
-            assertThat(iteration.phases()).containsKeys("GENERATING", "TRAINING", "EVALUATING");
-            iteration
-                    .phases()
-                    .values()
-                    .forEach(time -> assertThat(time.outsideUnitsSeconds()).isBetween(0.0, time.wallSeconds()));
-        });
-    }
-
-    @Test
     void theJudgeCanBeTheOracleOrAFixedGenerationInsteadOfThePolicy() {
         RunView oracleRun = catalog.create(
                 judgedBy(new CreateRunRequest.Judging(null, null, null, RunSettings.JudgeRole.ORACLE, null)));
@@ -520,10 +367,5 @@ class RunConductorTest {
                 null,
                 null,
                 null);
-    }
-
-    private String phase(long runId) {
-        List<RunView.IterationView> iterations = catalog.view(runId).iterations();
-        return iterations.get(iterations.size() - 1).phase();
     }
 }

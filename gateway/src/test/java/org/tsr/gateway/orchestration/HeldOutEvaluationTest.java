@@ -7,19 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.tsr.contract.responses.FinishReason;
 import org.tsr.contract.responses.ResponsePurpose;
 import org.tsr.gateway.report.RunReport;
-import org.tsr.gateway.report.RunReports;
 import org.tsr.gateway.runs.CreateRunRequest;
-import org.tsr.gateway.runs.RunCatalog;
 import org.tsr.gateway.runs.RunProblem;
 import org.tsr.gateway.runs.RunView;
 import org.tsr.store.evaluation.PairwiseJudgment;
@@ -27,79 +22,107 @@ import org.tsr.store.evaluation.PairwiseJudgments;
 import org.tsr.store.lineage.CheckpointFormat;
 import org.tsr.store.lineage.GenerationKind;
 import org.tsr.store.lineage.ModelGeneration;
-import org.tsr.store.lineage.ModelGenerationRepository;
 import org.tsr.store.prompt.Prompt;
-import org.tsr.store.prompt.PromptRepository;
-import org.tsr.store.prompt.PromptSet;
-import org.tsr.store.prompt.PromptSetRepository;
 import org.tsr.store.prompt.PromptSplit;
 import org.tsr.store.response.NewResponse;
 import org.tsr.store.response.Response;
 import org.tsr.store.response.ResponseRepository;
-import org.tsr.store.response.ResponseWriter;
 import org.tsr.store.run.RunMethod;
 import org.tsr.store.workqueue.ClaimedUnit;
 import org.tsr.store.workqueue.WorkStage;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A run on a prompt set without reference answers, evaluated by a judge generation that compares the trained
- * generation's held-out responses with M0's in both orders, with {@link StageStandIns} doing the services' part.
+ * The held-out evaluation of a run's trained generations against M0: graded by the oracle where prompts have reference
+ * answers, and, for a prompt set without them, compared with M0's answers in both orders by a judge generation, with
+ * {@link StageStandIns} doing the services' part.
  */
-@SpringBootTest(properties = {"tsr.orchestration.conduct=false", "tsr.access.enabled=false"})
-class PairwiseEvaluationTest {
-
-    @Autowired
-    RunCatalog catalog;
-
-    @Autowired
-    RunConductor conductor;
-
-    @Autowired
-    ModelGenerationRepository generations;
-
-    @Autowired
-    PromptSetRepository promptSets;
-
-    @Autowired
-    PromptRepository prompts;
+class HeldOutEvaluationTest extends ConductorTestSupport {
 
     @Autowired
     ResponseRepository responses;
 
     @Autowired
-    ResponseWriter responseWriter;
-
-    @Autowired
     PairwiseJudgments pairwise;
 
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @Autowired
-    StageStandIns workers;
-
-    @Autowired
-    RunReports reports;
-
-    ModelGeneration m0;
     ModelGeneration judge;
-    PromptSet set;
 
     @BeforeEach
-    void modelsAndPrompts() {
-        // runs of earlier tests must not move when this test ticks the conductor
-        jdbc.update("update run set status = 'CANCELLED' where status in ('PENDING', 'RUNNING', 'PAUSED')");
-        jdbc.update("update work_unit set status = 'DONE', lease_owner = null, lease_expires_at = null"
-                + " where status in ('PENDING', 'RUNNING')");
-        m0 = generations.save(
-                ModelGeneration.imported("M0", GenerationKind.SFT, "file:///m0", CheckpointFormat.HF_SAFETENSORS));
+    void judge() {
         judge = generations.save(ModelGeneration.imported(
                 "judge", GenerationKind.SFT, "file:///judge", CheckpointFormat.HF_SAFETENSORS));
-        set = promptSets.save(new PromptSet("pairwise-" + UUID.randomUUID(), null));
-        for (int i = 0; i < 2; i++) {
-            prompts.save(new Prompt(set.getId(), PromptSplit.ITERATION, 0, i, "p" + i, null, "chat"));
-        }
+    }
+
+    @Test
+    void evaluationGradesTheTrainedGenerationAndM0OnTheHeldOutSetWithTheOracle() {
+        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "sort: cba", "abc", "sort"));
+        prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 1, "sort: dca", "acd", "sort"));
+        RunView run = catalog.create(request(RunMethod.SR, 1, null));
+        assertThat(run.settings().evaluates()).isTrue();
+        workers.sampleJudgePairAndTrain(conductor);
+        assertThat(phase(run.id())).isEqualTo("EVALUATING");
+        long m1 = catalog.view(run.id()).iterations().get(0).nextGenerationId();
+
+        // M0 puts letters out of place (3 and 4 points); M1 gets the first right (5) and the second
+        // nearly right with extra text (4 - 1 = 3): one win, one loss against M0
+        Map<String, String> m0Answers = Map.of("sort: cba", "bca", "sort: dca", "dca");
+        Map<String, String> m1Answers = Map.of("sort: cba", "abc", "sort: dca", "adc ok");
+        List<ClaimedUnit> units = workers.completeAll(WorkStage.GENERATE, unit -> {
+            JsonNode task = StageStandIns.payload(unit);
+            assertThat(task.get("purpose").asString()).isEqualTo("EVAL");
+            assertThat(task.get("sampling").get("temperature").asDouble()).isZero();
+            assertThat(task.get("sampling").get("n").asInt()).isEqualTo(1);
+            long generation = task.get("generationId").asLong();
+            List<NewResponse> rows = new ArrayList<>();
+            for (JsonNode promptId : task.get("promptIds")) {
+                String text = prompts.findById(promptId.asLong()).orElseThrow().getText();
+                String answer = (generation == m1 ? m1Answers : m0Answers).get(text);
+                rows.add(new NewResponse(
+                        promptId.asLong(),
+                        generation,
+                        task.get("iterationId").asLong(),
+                        ResponsePurpose.EVAL,
+                        0,
+                        answer,
+                        answer.length(),
+                        FinishReason.STOP));
+            }
+            return () -> responseWriter.saveAll(rows);
+        });
+        assertThat(units)
+                .extracting(
+                        unit -> StageStandIns.payload(unit).get("generationId").asLong())
+                .containsExactlyInAnyOrder(m0.getId(), m1);
+        conductor.tick();
+
+        RunView done = catalog.view(run.id());
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        JsonNode evaluation = done.iterations().get(0).diagnostics().get("evaluation");
+        assertThat(evaluation.get("generationId").asLong()).isEqualTo(m1);
+        assertThat(evaluation.get("prompts").asInt()).isEqualTo(2);
+        assertThat(evaluation.get("meanOracleScore").asDouble()).isEqualTo(4.0);
+        assertThat(evaluation.get("exactMatch").asDouble()).isEqualTo(0.5);
+        assertThat(evaluation.get("meanLength").asDouble()).isEqualTo(4.5);
+        assertThat(evaluation.get("winRateVsM0").asDouble()).isEqualTo(0.5);
+        assertThat(evaluation.get("families").get("sort").get("meanOracleScore").asDouble())
+                .isEqualTo(4.0);
+        assertThat(evaluation.get("initial").get("meanOracleScore").asDouble()).isEqualTo(3.5);
+        assertThat(evaluation.get("initial").get("winRateVsM0").asDouble()).isEqualTo(0.5);
+        assertThat(evaluation.get("initial").get("exactMatch").asDouble()).isZero();
+
+        RunReport report = reports.report(run.id());
+        assertThat(report.initialEvaluation().get("meanOracleScore").asDouble()).isEqualTo(3.5);
+        assertThat(report.iterations()).singleElement().satisfies(iteration -> {
+            assertThat(iteration.evaluation().get("winRateVsM0").asDouble()).isEqualTo(0.5);
+            assertThat(iteration.training())
+                    .singleElement()
+                    .satisfies(job -> assertThat(job.dataset()).isEqualTo("SR"));
+            assertThat(iteration.phases()).containsKeys("GENERATING", "TRAINING", "EVALUATING");
+            iteration
+                    .phases()
+                    .values()
+                    .forEach(time -> assertThat(time.outsideUnitsSeconds()).isBetween(0.0, time.wallSeconds()));
+        });
     }
 
     @Test
@@ -108,7 +131,7 @@ class PairwiseEvaluationTest {
         for (int i = 0; i < held.size(); i++) {
             prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, i, held.get(i), null, "chat"));
         }
-        RunView run = catalog.create(request(evaluation(judge.getId())));
+        RunView run = catalog.create(request(RunMethod.SR, 1, evaluation(judge.getId())));
         assertThat(run.settings().evaluatesPairwise()).isTrue();
         assertThat(run.settings().evaluation().judgeMaxTokens()).isEqualTo(256);
 
@@ -221,8 +244,9 @@ class PairwiseEvaluationTest {
     void aPromptSetWithoutReferenceAnswersNeedsAPairwiseJudgeToBeEvaluated() {
         prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "write a haiku", null, "chat"));
 
-        assertThat(catalog.create(request(null)).settings().evaluates()).isFalse();
-        assertThatThrownBy(() -> catalog.create(request(new CreateRunRequest.Evaluation(true, null))))
+        assertThat(catalog.create(request(RunMethod.SR, 1, null)).settings().evaluates())
+                .isFalse();
+        assertThatThrownBy(() -> catalog.create(request(RunMethod.SR, 1, new CreateRunRequest.Evaluation(true, null))))
                 .isInstanceOf(RunProblem.class)
                 .satisfies(e -> assertThat(((RunProblem) e).field()).isEqualTo("evaluation.enabled"))
                 .hasMessageContaining("evaluation.judgeGenerationId");
@@ -230,13 +254,13 @@ class PairwiseEvaluationTest {
 
     @Test
     void aPairwiseJudgeMustBeAReadyModelNotTheOracleAndNeedsHeldOutPrompts() {
-        assertThatThrownBy(() -> catalog.create(request(evaluation(judge.getId()))))
+        assertThatThrownBy(() -> catalog.create(request(RunMethod.SR, 1, evaluation(judge.getId()))))
                 .isInstanceOf(RunProblem.class)
                 .satisfies(e -> assertThat(((RunProblem) e).status()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY))
                 .hasMessageContaining("no EVAL prompts");
 
         prompts.save(new Prompt(set.getId(), PromptSplit.EVAL, null, 0, "write a haiku", null, "chat"));
-        assertThatThrownBy(() -> catalog.create(request(evaluation(Long.MAX_VALUE))))
+        assertThatThrownBy(() -> catalog.create(request(RunMethod.SR, 1, evaluation(Long.MAX_VALUE))))
                 .isInstanceOf(RunProblem.class)
                 .satisfies(e -> {
                     assertThat(((RunProblem) e).status()).isEqualTo(HttpStatus.NOT_FOUND);
@@ -245,7 +269,7 @@ class PairwiseEvaluationTest {
         ModelGeneration oracle = generations
                 .findFirstByCheckpointFormatOrderById(CheckpointFormat.BUILTIN_ORACLE)
                 .orElseGet(() -> generations.save(ModelGeneration.builtinOracle()));
-        assertThatThrownBy(() -> catalog.create(request(evaluation(oracle.getId()))))
+        assertThatThrownBy(() -> catalog.create(request(RunMethod.SR, 1, evaluation(oracle.getId()))))
                 .isInstanceOf(RunProblem.class)
                 .satisfies(e -> {
                     assertThat(((RunProblem) e).status()).isEqualTo(HttpStatus.BAD_REQUEST);
@@ -256,30 +280,5 @@ class PairwiseEvaluationTest {
 
     private static CreateRunRequest.Evaluation evaluation(long judgeGenerationId) {
         return new CreateRunRequest.Evaluation(null, 16, judgeGenerationId, null, null);
-    }
-
-    private CreateRunRequest request(CreateRunRequest.Evaluation evaluation) {
-        return new CreateRunRequest(
-                "pairwise evaluation test",
-                RunMethod.SR,
-                m0.getId(),
-                null,
-                set.getId(),
-                1,
-                2,
-                1,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                evaluation,
-                null);
-    }
-
-    private String phase(long runId) {
-        return catalog.view(runId).iterations().get(0).phase();
     }
 }
