@@ -15,9 +15,7 @@ import org.tsr.engine.LanguageModel;
 import org.tsr.engine.TestModels;
 import org.tsr.engine.checkpoint.SafetensorsReader;
 import org.tsr.engine.model.InferenceMode;
-import org.tsr.engine.model.NamedParameter;
 import org.tsr.engine.model.Scalars;
-import org.tsr.engine.scoring.PromptResponse;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
 import org.tsr.engine.training.dpo.PreferenceExample;
@@ -43,7 +41,7 @@ class FiniteLossGuardTest {
                             model,
                             poisoned(sft(model), pass -> pass == 2, Float.NaN),
                             OPTIONS.toBuilder().checkpointEvery(1).build())
-                    .train(sortingExamples(model), recorder, checkpoints);
+                    .train(TrainingFixtures.sortingExamples(model), recorder, checkpoints);
 
             recorder.assertRolledBackOnThirdStep("loss");
             assertThat(result.steps()).isEqualTo(8);
@@ -88,7 +86,7 @@ class FiniteLossGuardTest {
                             model,
                             poisoned(sft(model), pass -> pass == 2, 1e30f),
                             OPTIONS.toBuilder().checkpointEvery(1).build())
-                    .train(sortingExamples(model), recorder, checkpoints);
+                    .train(TrainingFixtures.sortingExamples(model), recorder, checkpoints);
 
             assertThat(recorder.steps.get(2).loss()).isNaN();
             recorder.assertRolledBackOnThirdStep("gradient");
@@ -106,7 +104,7 @@ class FiniteLossGuardTest {
             List<StepMetrics> steps = new ArrayList<>();
             TrainingListener listener = metrics -> {
                 steps.add(metrics);
-                weightsAfter.put(metrics.step(), weights(model));
+                weightsAfter.put(metrics.step(), TrainingFixtures.weights(model));
                 if (metrics.step() == 3) {
                     // the state a faulty update leaves: one value overflowed; the next update keeps it infinite
                     float[] embedding = weightsAfter.get(3).get("model.embed_tokens.weight");
@@ -119,7 +117,7 @@ class FiniteLossGuardTest {
                             model,
                             sft(model),
                             OPTIONS.toBuilder().snapshotEvery(2).build())
-                    .train(sortingExamples(model), listener, null);
+                    .train(TrainingFixtures.sortingExamples(model), listener, null);
 
             StepMetrics faulty = steps.get(3);
             assertThat(faulty.skipped()).isTrue();
@@ -127,7 +125,7 @@ class FiniteLossGuardTest {
             assertThat(faulty.loss()).isNaN();
             // snapshots on steps 0, 2, 4...: the update of step 3 goes back to the parameters step 2 started from
             assertThat(faulty.restoredStep()).isEqualTo(2);
-            assertSameWeights(weightsAfter.get(4), weightsAfter.get(2));
+            TrainingFixtures.assertSameWeights(weightsAfter.get(4), weightsAfter.get(2));
             assertThat(steps.get(4).skipped()).isFalse();
             assertThat(result.nonFiniteSteps()).isEqualTo(1);
             assertThat(TrainableParameters.all(model.network()).firstNonFinite())
@@ -138,12 +136,12 @@ class FiniteLossGuardTest {
     @Test
     void repeatedNonFiniteStepsFailTheRunNamingWhatWasNotFiniteWithTheLastGoodWeights() {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
-            Map<String, float[]> initial = weights(model);
+            Map<String, float[]> initial = TrainingFixtures.weights(model);
             List<StepMetrics> steps = new ArrayList<>();
             TrainingListener listener = steps::add;
 
             assertThatThrownBy(() -> new Trainer<>(model, poisoned(sft(model), pass -> pass >= 1, Float.NaN), OPTIONS)
-                            .train(sortingExamples(model), listener, null))
+                            .train(TrainingFixtures.sortingExamples(model), listener, null))
                     .isInstanceOf(NonFiniteLossException.class)
                     .hasMessageContaining("the loss was not finite on 2 steps in a row (up to step 3)")
                     // the weights after step 1 never gave a finite loss, so the good ones are those it started from
@@ -151,20 +149,20 @@ class FiniteLossGuardTest {
 
             assertThat(steps).hasSize(3);
             assertThat(steps.get(2).nonFiniteSteps()).isEqualTo(2);
-            assertSameWeights(weights(model), initial);
+            TrainingFixtures.assertSameWeights(TrainingFixtures.weights(model), initial);
         }
     }
 
     @Test
     void aModelWhoseParametersAreNotFiniteToBeginWithFailsBeforeTheFirstStepNamingTheParameter() {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
-            float[] norm = weights(model).get("model.norm.weight");
+            float[] norm = TrainingFixtures.weights(model).get("model.norm.weight");
             norm[3] = Float.NaN;
             set(model, "model.norm.weight", norm);
             List<StepMetrics> steps = new ArrayList<>();
 
-            assertThatThrownBy(() ->
-                            new Trainer<>(model, sft(model), OPTIONS).train(sortingExamples(model), steps::add, null))
+            assertThatThrownBy(() -> new Trainer<>(model, sft(model), OPTIONS)
+                            .train(TrainingFixtures.sortingExamples(model), steps::add, null))
                     .isInstanceOf(NonFiniteLossException.class)
                     .hasMessageContaining("parameter model.norm.weight is not finite before the first step");
 
@@ -175,7 +173,7 @@ class FiniteLossGuardTest {
     @Test
     void theSnapshotHasTheParametersItWasTakenFromAndRestoresThemInPlace() {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
-            Map<String, float[]> original = weights(model);
+            Map<String, float[]> original = TrainingFixtures.weights(model);
             TrainableParameters parameters = TrainableParameters.all(model.network());
             try (ParameterSnapshot snapshot = new ParameterSnapshot(model.manager(), parameters)) {
                 long start = System.nanoTime();
@@ -201,7 +199,7 @@ class FiniteLossGuardTest {
                 snapshot.restore();
 
                 assertThat(snapshot.step()).isEqualTo(takes - 1);
-                assertSameWeights(weights(model), original);
+                TrainingFixtures.assertSameWeights(TrainingFixtures.weights(model), original);
             }
         }
     }
@@ -224,7 +222,7 @@ class FiniteLossGuardTest {
         @Override
         public void onStep(StepMetrics metrics) {
             steps.add(metrics);
-            weightsAfter.put(metrics.step(), weights(model));
+            weightsAfter.put(metrics.step(), TrainingFixtures.weights(model));
         }
 
         @Override
@@ -252,7 +250,7 @@ class FiniteLossGuardTest {
             assertThat(third.nonFiniteSteps()).isEqualTo(1);
             assertThat(third.restoredStep()).isEqualTo(1);
             assertThat(third.asMap()).containsEntry("non_finite", what).containsEntry("restored_step", 1);
-            assertSameWeights(weightsAfter.get(3), weightsAfter.get(1));
+            TrainingFixtures.assertSameWeights(weightsAfter.get(3), weightsAfter.get(1));
             assertThat(weightsAfter.get(2).get("model.embed_tokens.weight"))
                     .isNotEqualTo(weightsAfter.get(1).get("model.embed_tokens.weight"));
             // AdamW started over: no update counted and all moments zero
@@ -278,21 +276,6 @@ class FiniteLossGuardTest {
         return new SftObjective(model);
     }
 
-    static List<PromptResponse> sortingExamples(LanguageModel model) {
-        ExampleEncoder encoder = new ExampleEncoder(model, false, 64);
-        return TrainingFixtures.SORTING.stream()
-                .map(pair -> encoder.encode(pair[0], pair[1]))
-                .toList();
-    }
-
-    static Map<String, float[]> weights(LanguageModel model) {
-        Map<String, float[]> weights = new LinkedHashMap<>();
-        for (NamedParameter parameter : model.network().namedParameters()) {
-            weights.put(parameter.name(), parameter.parameter().getArray().toFloatArray());
-        }
-        return weights;
-    }
-
     private static void set(LanguageModel model, String name, float[] values) {
         try (InferenceMode noGradients = InferenceMode.enter()) {
             model.network().namedParameters().stream()
@@ -302,13 +285,6 @@ class FiniteLossGuardTest {
                     .parameter()
                     .getArray()
                     .set(values);
-        }
-    }
-
-    static void assertSameWeights(Map<String, float[]> actual, Map<String, float[]> expected) {
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        for (Map.Entry<String, float[]> entry : expected.entrySet()) {
-            assertThat(actual.get(entry.getKey())).as(entry.getKey()).containsExactly(entry.getValue());
         }
     }
 }

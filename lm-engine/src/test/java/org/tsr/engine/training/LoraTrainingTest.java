@@ -47,7 +47,7 @@ class LoraTrainingTest {
     void loraDpoRaisesTheMarginTrainingOnlyTheAdaptersAndTheReferenceIsTheBaseWithAdaptersOff() {
         try (LanguageModel model = TrainingFixtures.load(TrainingFixtures.tinyModel(dir.resolve("m0")))) {
             List<PreferenceExample> pairs = ReferenceLogProbs.compute(model, TrainingFixtures.sortingPairs(model), 8);
-            Map<String, float[]> base = FiniteLossGuardTest.weights(model);
+            Map<String, float[]> base = TrainingFixtures.weights(model);
             LoraAdapters adapters = LORA.attachTo(model, 42);
             double before = meanMargin(model, pairs);
             List<StepMetrics> steps = new ArrayList<>();
@@ -63,7 +63,7 @@ class LoraTrainingTest {
             assertThat(after).isGreaterThan(1.0);
             assertThat(steps.get(0).loss()).isEqualTo(Math.log(2), within(1e-4));
             assertThat(result.last().rewardsAccuracies()).isEqualTo(1.0);
-            FiniteLossGuardTest.assertSameWeights(FiniteLossGuardTest.weights(model), base);
+            TrainingFixtures.assertSameWeights(TrainingFixtures.weights(model), base);
             for (NamedParameter parameter : adapters.parameters()) {
                 if (parameter.name().endsWith("lora_B.weight")) {
                     float[] values = parameter.parameter().getArray().toFloatArray();
@@ -135,11 +135,11 @@ class LoraTrainingTest {
         assertThat(Files.exists(checkpoints.resolve("model"))).isFalse();
 
         try (LanguageModel model = TrainingFixtures.load(base)) {
-            Map<String, float[]> baseWeights = FiniteLossGuardTest.weights(model);
+            Map<String, float[]> baseWeights = TrainingFixtures.weights(model);
             LoraAdapters adapters = trainLora(model, options, TrainingListener.NONE, checkpoints);
 
-            FiniteLossGuardTest.assertSameWeights(adapterWeights(adapters), uninterrupted);
-            FiniteLossGuardTest.assertSameWeights(FiniteLossGuardTest.weights(model), baseWeights);
+            TrainingFixtures.assertSameWeights(adapterWeights(adapters), uninterrupted);
+            TrainingFixtures.assertSameWeights(TrainingFixtures.weights(model), baseWeights);
         }
     }
 

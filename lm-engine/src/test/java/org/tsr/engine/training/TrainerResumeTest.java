@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tsr.engine.LanguageModel;
 import org.tsr.engine.checkpoint.HfWeights;
 import org.tsr.engine.checkpoint.TensorDtype;
-import org.tsr.engine.model.NamedParameter;
 import org.tsr.engine.training.dpo.DpoObjective;
 import org.tsr.engine.training.dpo.DpoOptions;
 import org.tsr.engine.training.dpo.PreferenceExample;
@@ -54,7 +53,7 @@ class TrainerResumeTest {
         Map<String, float[]> uninterrupted;
         try (LanguageModel model = TrainingFixtures.load(base)) {
             train(model, TrainingListener.NONE, null);
-            uninterrupted = weights(model);
+            uninterrupted = TrainingFixtures.weights(model);
         }
 
         Path checkpoints = dir.resolve("checkpoint");
@@ -74,7 +73,7 @@ class TrainerResumeTest {
 
             assertThat(resumed.resumedFromStep()).isEqualTo(2);
             assertThat(resumed.steps()).isEqualTo(4);
-            Map<String, float[]> after = weights(model);
+            Map<String, float[]> after = TrainingFixtures.weights(model);
             for (Map.Entry<String, float[]> entry : uninterrupted.entrySet()) {
                 assertThat(after.get(entry.getKey())).as(entry.getKey()).containsExactly(entry.getValue());
             }
@@ -107,17 +106,9 @@ class TrainerResumeTest {
                 .train(pairs, listener, checkpoints);
     }
 
-    private static Map<String, float[]> weights(LanguageModel model) {
-        Map<String, float[]> weights = new LinkedHashMap<>();
-        for (NamedParameter parameter : model.network().namedParameters()) {
-            weights.put(parameter.name(), parameter.parameter().getArray().toFloatArray());
-        }
-        return weights;
-    }
-
     private static Map<String, float[]> weightsOf(Path modelDir) {
         try (LanguageModel model = TrainingFixtures.load(modelDir)) {
-            return weights(model);
+            return TrainingFixtures.weights(model);
         }
     }
 }

@@ -51,7 +51,7 @@ class TrainingUnderGarbageCollectionTest {
     @Test
     void sftTrainsAlikeWhileTheCollectorRuns() {
         assertCollectionChangesNothing(model -> new Trainer<>(model, new SftObjective(model), OPTIONS)
-                .train(FiniteLossGuardTest.sortingExamples(model), TrainingListener.NONE, null));
+                .train(TrainingFixtures.sortingExamples(model), TrainingListener.NONE, null));
     }
 
     private void assertCollectionChangesNothing(Consumer<LanguageModel> training) {
@@ -60,11 +60,11 @@ class TrainingUnderGarbageCollectionTest {
             try (LanguageModel model = TrainingFixtures.load(base);
                     Collector collector = collecting ? Collector.start() : null) {
                 training.accept(model);
-                return FiniteLossGuardTest.weights(model);
+                return TrainingFixtures.weights(model);
             }
         };
         Map<String, float[]> quiet = run.apply(false);
-        FiniteLossGuardTest.assertSameWeights(run.apply(true), quiet);
+        TrainingFixtures.assertSameWeights(run.apply(true), quiet);
     }
 
     private static void trainDpo(LanguageModel model, DpoOptions options) {
