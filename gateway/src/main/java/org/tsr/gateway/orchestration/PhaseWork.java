@@ -210,7 +210,7 @@ class PhaseWork {
         Iteration first = iterations.findByRunIdAndIndex(run.getId(), 0).orElseThrow();
         Map<Long, Long> initialByPrompt = new HashMap<>();
         for (Response response : evaluationResponses(first)) {
-            if (response.getGenerationId().equals(first.getPolicyGenerationId())) {
+            if (response.getGenerationId().equals(run.getInitialGenerationId())) {
                 initialByPrompt.put(response.getPromptId(), response.getId());
             }
         }

@@ -212,12 +212,10 @@ public class RunConductor {
                     iteration.getNextGenerationId());
         }
         if (settings.evaluatesPairwise()) {
-            long initial =
-                    iterations.findByRunIdAndIndex(run.getId(), 0).orElseThrow().getPolicyGenerationId();
             evaluation.recordPairwise(
                     iteration.getId(),
                     settings.evaluation().judgeGenerationId(),
-                    initial,
+                    run.getInitialGenerationId(),
                     iteration.getNextGenerationId());
         }
         if (iteration.getFutureGenerationId() != null) {

@@ -83,7 +83,7 @@ public final class CausalLm extends ParameterSlots {
                 projection(layer, module).computeInBfloat16(kernels);
             }
         }
-        bfloat16Head = kernels.copyOf((lmHead == null ? embedTokens : lmHead).getArray());
+        bfloat16Head = kernels.copyOf(head().getArray());
         bfloat16 = kernels;
     }
 
@@ -97,7 +97,7 @@ public final class CausalLm extends ParameterSlots {
         if (bfloat16 == null) {
             return 0;
         }
-        long elements = (lmHead == null ? embedTokens : lmHead).getArray().size();
+        long elements = head().getArray().size();
         for (int layer = 0; layer < layers.size(); layer++) {
             for (LinearModule module : LinearModule.values()) {
                 elements += projection(layer, module).weight().getArray().size();
@@ -152,8 +152,12 @@ public final class CausalLm extends ParameterSlots {
         if (bfloat16Head != null) {
             return bfloat16.linear(hidden, bfloat16Head);
         }
-        Parameter head = lmHead == null ? embedTokens : lmHead;
-        return Linear.linear(hidden, head.getArray()).singletonOrThrow();
+        return Linear.linear(hidden, head().getArray()).singletonOrThrow();
+    }
+
+    /** The output projection: its own weight, or the embedding's when tied. */
+    private Parameter head() {
+        return lmHead == null ? embedTokens : lmHead;
     }
 
     public KvCache newCache(ai.djl.ndarray.NDManager parent) {

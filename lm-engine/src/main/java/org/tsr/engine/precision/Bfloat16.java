@@ -40,12 +40,10 @@ public final class Bfloat16 implements AutoCloseable {
                 return torch.to(torch.linear(torch.to(x, 15), weight), 6)
             """;
 
-    private final NDManager manager;
     private final PtSymbolBlock toBfloat16;
     private final PtSymbolBlock linear;
 
-    private Bfloat16(NDManager manager, PtSymbolBlock toBfloat16, PtSymbolBlock linear) {
-        this.manager = manager;
+    private Bfloat16(PtSymbolBlock toBfloat16, PtSymbolBlock linear) {
         this.toBfloat16 = toBfloat16;
         this.linear = linear;
     }
@@ -59,7 +57,7 @@ public final class Bfloat16 implements AutoCloseable {
                         module(manager, TorchScriptArchive.write(dir.resolve("to_bf16.pt"), "ToBfloat16", TO_BFLOAT16));
                 PtSymbolBlock product =
                         module(manager, TorchScriptArchive.write(dir.resolve("linear.pt"), "Bfloat16Linear", LINEAR));
-                return new Bfloat16(manager, cast, product);
+                return new Bfloat16(cast, product);
             } finally {
                 try (var files = Files.list(dir)) {
                     for (Path file : files.toList()) {
@@ -100,13 +98,10 @@ public final class Bfloat16 implements AutoCloseable {
         return y;
     }
 
+    /** Frees the modules before their manager closes (which frees them too). */
     @Override
     public void close() {
         toBfloat16.close();
         linear.close();
-    }
-
-    NDManager manager() {
-        return manager;
     }
 }
