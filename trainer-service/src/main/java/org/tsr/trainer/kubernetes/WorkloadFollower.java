@@ -72,11 +72,17 @@ final class WorkloadFollower {
         PodLogs logs =
                 new PodLogs(client, namespace, workload.trainerContainer(), properties.logTailLines(), reattached);
         Wakeups wakeups = new Wakeups(workload, name);
+        // the watches close first: the deletion's own events are not needed, and a watch still streaming them while
+        // its socket closes can stall the API server's side (fabric8's mock server held its event loop 20 s and more)
+        Runnable delete = () -> {
+            wakeups.close();
+            workload.delete(name);
+        };
         String described = null;
         try {
             while (true) {
                 if (cancelled.getAsBoolean()) {
-                    workload.delete(name);
+                    delete.run();
                     throw new TrainingCancelledException("the run was cancelled; trainer-service deleted the " + what);
                 }
                 wakeups.open();
@@ -93,7 +99,7 @@ final class WorkloadFollower {
                         listener.status(description);
                         described = description;
                     }
-                    Optional<Outcome> outcome = outcome(workload, name, status.get(), pods, deadline);
+                    Optional<Outcome> outcome = outcome(workload, name, status.get(), pods, deadline, delete);
                     if (outcome.isPresent()) {
                         return outcome.get();
                     }
@@ -120,7 +126,7 @@ final class WorkloadFollower {
     }
 
     private Optional<Outcome> outcome(
-            Workload workload, String name, WorkloadStatus status, List<Pod> pods, Instant deadline) {
+            Workload workload, String name, WorkloadStatus status, List<Pod> pods, Instant deadline, Runnable delete) {
         String what = workload.kind() + " " + name;
         switch (status.phase()) {
             case SUCCEEDED -> {
@@ -138,12 +144,12 @@ final class WorkloadFollower {
             default -> {
                 Optional<String> stuck = PodProblems.stuck(pods);
                 if (stuck.isPresent()) {
-                    workload.delete(name);
+                    delete.run();
                     return Optional.of(Outcome.failure(
                             "the " + what + " cannot run, " + stuck.get() + "; trainer-service deleted it"));
                 }
                 if (deadline != null && Instant.now().isAfter(deadline)) {
-                    workload.delete(name);
+                    delete.run();
                     return Optional.of(
                             Outcome.failure("the " + what + " ran past its deadline of " + properties.deadline()
                                     + " (tsr.trainer.kubernetes.deadline); trainer-service deleted it"));
